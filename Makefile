@@ -1,0 +1,38 @@
+# The two commands: `make run` and `make test`. Everything they need, they install.
+SHELL := /bin/bash
+VENV := .venv
+FLASK := $(VENV)/bin/flask --app wsgi
+SAMPLE := data/salaries_aijobs_2020_2024.csv
+
+.PHONY: run test install install-test db sample bench lint clean
+
+run: install db sample ## Install, migrate, load the sample data, then start Redis, web, worker and scheduler
+	@echo "Starting on http://127.0.0.1:8000 (Ctrl-C stops everything)"
+	@mkdir -p instance/redis
+	$(VENV)/bin/honcho start -f Procfile
+
+test: install-test ## Install what the tests need and run the whole suite
+	scripts/test.sh
+
+install:
+	@scripts/install-system.sh
+	@scripts/install-python.sh
+
+install-test:
+	@scripts/install-system.sh --test
+	@scripts/install-python.sh test
+
+db: install
+	@$(FLASK) db upgrade
+
+sample: db
+	@$(FLASK) salaries import $(SAMPLE) --format aijobs --if-changed
+
+bench: install-test ## Benchmarks: figures and ratios (see docs/benchmarks.md)
+	$(VENV)/bin/python -m bench
+
+lint:
+	$(VENV)/bin/ruff check service workers pdf tests bench
+
+clean:
+	rm -rf instance .pytest_cache

@@ -1,0 +1,12 @@
+"""gunicorn settings for `make run` (production: see docs/operations.md)."""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("SALARYGUIDE_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("SALARYGUIDE_WEB_WORKERS", multiprocessing.cpu_count() * 2))
+worker_class = "gthread"
+threads = 4
+accesslog = "-"
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms rid=%({x-request-id}o)s'
+preload_app = True

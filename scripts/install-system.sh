@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Install the Debian packages the service (and, with --test, its test suite) needs; skip what is there.
+set -euo pipefail
+
+RUN_PACKAGES=(
+  python3 python3-venv python3-dev build-essential   # the virtualenv and any wheel that compiles
+  redis-server                                        # the queue and the rate limits
+  libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libjpeg62-turbo libopenjp2-7  # WeasyPrint
+  poppler-utils                                       # pdftotext and pdftoppm, to read PDFs back
+)
+TEST_PACKAGES=(
+  postgresql                                          # the second database engine the tests run on
+  chromium                                            # the visitor's browser, driven by Playwright
+  fonts-dejavu-core
+)
+
+packages=("${RUN_PACKAGES[@]}")
+if [[ "${1:-}" == "--test" ]]; then packages+=("${TEST_PACKAGES[@]}"); fi
+
+missing=()
+for pkg in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if [[ ${#missing[@]} -eq 0 ]]; then exit 0; fi
+
+echo "Installing system packages: ${missing[*]}"
+SUDO=""
+if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

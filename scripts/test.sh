@@ -1,0 +1,5 @@
+#!/usr/bin/env bash
+# Run the whole suite. The fixtures start their own redis-server and PostgreSQL, on free loopback ports.
+set -euo pipefail
+.venv/bin/ruff check service workers pdf tests
+exec .venv/bin/python -m pytest "$@"

@@ -1,0 +1,93 @@
+"""Turn a guide request into a stored PDF, reusing any PDF already rendered for the same content."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import logging
+import time
+from datetime import UTC, datetime
+from typing import Any
+
+from pypdf import PdfReader
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+import pdf
+from service import storage
+from service.extensions import db
+from service.guide import context as guide_context
+from service.models import GuideRequest, RenderedPdf, RequestStatus
+
+log = logging.getLogger(__name__)
+
+
+def content_key(template_version: str, snapshot_id: int | None, personal: dict[str, Any] | None) -> str:
+    """The key a PDF is stored under: same template, data and personal inputs, same PDF."""
+    material = json.dumps([template_version, snapshot_id, personal], sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(material.encode()).hexdigest()
+
+
+def ensure_pdf(year: int, personal: dict[str, Any] | None) -> RenderedPdf:
+    """The stored PDF for this edition and these inputs, rendered now only if it is not stored yet."""
+    snapshot_id = guide_context.current_snapshot_id()
+    key = content_key(pdf.TEMPLATE_VERSION, snapshot_id, personal)
+    found = db.session.scalars(select(RenderedPdf).where(RenderedPdf.content_key == key)).first()
+    if found is not None and storage.store().exists(found.sha256):
+        return found
+    started = time.perf_counter()
+    data = pdf.render_guide(guide_context.build(year, personal=personal))
+    elapsed_ms = int((time.perf_counter() - started) * 1000)
+    sha256 = storage.store().put(data)
+    log.info("rendered %s: %d bytes in %d ms", key[:12], len(data), elapsed_ms)
+    return _record(found, key, sha256, data, elapsed_ms)
+
+
+def _record(found: RenderedPdf | None, key: str, sha256: str, data: bytes, elapsed_ms: int) -> RenderedPdf:
+    """Remember the stored PDF under its key (a concurrent render of the same key is harmless)."""
+    pages = len(PdfReader(io.BytesIO(data)).pages)
+    if found is not None:
+        found.sha256, found.size, found.page_count, found.render_ms = sha256, len(data), pages, elapsed_ms
+        db.session.commit()
+        return found
+    row = RenderedPdf(content_key=key, sha256=sha256, size=len(data), page_count=pages, render_ms=elapsed_ms)
+    db.session.add(row)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        row = db.session.scalars(select(RenderedPdf).where(RenderedPdf.content_key == key)).one()
+    return row
+
+
+def fulfil(request_id: int) -> str:
+    """Render (or reuse) the PDF for one request and mark it ready; mark it failed and re-raise on error."""
+    guide = db.session.get(GuideRequest, request_id)
+    if guide is None:
+        log.warning("guide request %s no longer exists", request_id)
+        return "missing"
+    if guide.status == RequestStatus.READY:
+        return "already ready"
+    guide.status = RequestStatus.RENDERING
+    db.session.commit()
+    try:
+        rendered = ensure_pdf(guide.edition_year, guide.personal)
+    except Exception as exc:
+        db.session.rollback()
+        _fail(request_id, exc)
+        raise
+    guide.status, guide.pdf_sha256, guide.content_key = RequestStatus.READY, rendered.sha256, rendered.content_key
+    guide.ready_at, guide.error = datetime.now(UTC), None
+    db.session.commit()
+    return "ready"
+
+
+def _fail(request_id: int, exc: BaseException) -> None:
+    """Mark the request failed with a reason a visitor can read."""
+    guide = db.session.get(GuideRequest, request_id)
+    if guide is not None:
+        guide.status = RequestStatus.FAILED
+        guide.error = "the guide could not be rendered, please try again in a few minutes"
+        db.session.commit()
+    log.error("render of request %s failed: %r", request_id, exc)

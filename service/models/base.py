@@ -1,0 +1,43 @@
+"""The declarative base every model shares, with constraint names Alembic can rely on."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import DateTime, MetaData, func
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# Named constraints, so batch migrations on SQLite can find and alter them.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    """Declarative base with a naming convention."""
+
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class StrEnum(str, enum.Enum):
+    """An enum whose values are stored as plain strings."""
+
+    def __str__(self) -> str:
+        return self.value
+
+
+def created_at_column() -> Mapped[datetime]:
+    """A timestamp set by the database when the row is inserted."""
+    return mapped_column(DateTime(timezone=True), server_default=func.now(), nullable=False)
+
+
+def updated_at_column() -> Mapped[datetime]:
+    """A timestamp set by the database on insert and refreshed on every ORM update."""
+    return mapped_column(
+        DateTime(timezone=True), server_default=func.now(), onupdate=func.now(), nullable=False
+    )

@@ -1,0 +1,93 @@
+"""Editions, the PDFs rendered for them, and the requests visitors make."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, Enum, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from service.models.base import Base, StrEnum, created_at_column, updated_at_column
+from service.models.subscribers import Subscriber
+
+
+class EditionStatus(StrEnum):
+    """An edition's life: drafted, published as the current one, then archived."""
+
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    ARCHIVED = "archived"
+
+
+class RequestStatus(StrEnum):
+    """Where a visitor's guide stands."""
+
+    QUEUED = "queued"
+    RENDERING = "rendering"
+    READY = "ready"
+    FAILED = "failed"
+
+
+def _enum(cls: type[StrEnum], name: str) -> Enum:
+    """A portable enum column storing the values."""
+    return Enum(cls, name=name, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e])
+
+
+def new_token() -> str:
+    """A random public token: 192 bits, URL-safe."""
+    return secrets.token_urlsafe(24)
+
+
+class Edition(Base):
+    """One year's guide ("Remote Salary Guide 2026")."""
+
+    __tablename__ = "editions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, unique=True)
+    title: Mapped[str] = mapped_column(String(120))
+    status: Mapped[EditionStatus] = mapped_column(_enum(EditionStatus, "edition_status"), default=EditionStatus.DRAFT)
+    snapshot_id: Mapped[int | None] = mapped_column(Integer)
+    template_version: Mapped[str | None] = mapped_column(String(64))
+    pdf_sha256: Mapped[str | None] = mapped_column(String(64))
+    pdf_size: Mapped[int | None] = mapped_column(Integer)
+    page_count: Mapped[int | None] = mapped_column(Integer)
+    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = created_at_column()
+
+
+class RenderedPdf(Base):
+    """A stored PDF, found by its content key (template version, snapshot, personal inputs)."""
+
+    __tablename__ = "rendered_pdfs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    content_key: Mapped[str] = mapped_column(String(64), unique=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    page_count: Mapped[int] = mapped_column(Integer)
+    render_ms: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = created_at_column()
+
+
+class GuideRequest(Base):
+    """One visitor's request for the guide, found by its random public token."""
+
+    __tablename__ = "guide_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(43), unique=True, default=new_token)
+    subscriber_id: Mapped[int] = mapped_column(ForeignKey("subscribers.id", ondelete="CASCADE"), index=True)
+    edition_year: Mapped[int] = mapped_column(Integer)
+    status: Mapped[RequestStatus] = mapped_column(_enum(RequestStatus, "request_status"), default=RequestStatus.QUEUED)
+    personal: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    content_key: Mapped[str | None] = mapped_column(String(64))
+    pdf_sha256: Mapped[str | None] = mapped_column(String(64))
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = created_at_column()
+    updated_at: Mapped[datetime] = updated_at_column()
+    ready_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    subscriber: Mapped[Subscriber] = relationship()

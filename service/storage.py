@@ -1,0 +1,59 @@
+"""A content-addressed PDF store: a file is named by its SHA-256 and is never partial."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+from flask import Flask, current_app
+
+_HEX64 = frozenset("0123456789abcdef")
+
+
+class PdfStore:
+    """PDFs in a folder, at <root>/<first two hex digits>/<sha256>.pdf."""
+
+    def __init__(self, root: str | Path) -> None:
+        self.root = Path(root)
+
+    def path_for(self, sha256: str) -> Path:
+        """Where the PDF with this digest lives (whether or not it exists)."""
+        if len(sha256) != 64 or not set(sha256) <= _HEX64:
+            raise ValueError("not a SHA-256 hex digest")
+        return self.root / sha256[:2] / f"{sha256}.pdf"
+
+    def exists(self, sha256: str) -> bool:
+        """Whether the PDF is stored."""
+        return self.path_for(sha256).is_file()
+
+    def put(self, data: bytes) -> str:
+        """Store the bytes under their digest, atomically, and return the digest."""
+        sha256 = hashlib.sha256(data).hexdigest()
+        target = self.path_for(sha256)
+        if target.is_file():
+            return sha256
+        target.parent.mkdir(parents=True, exist_ok=True)
+        # Write beside the target and rename: readers see the whole file or none of it.
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".pdf")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return sha256
+
+
+def init_app(app: Flask) -> None:
+    """Make the app's store, rooted at SALARYGUIDE_PDF_STORE."""
+    app.extensions["pdf_store"] = PdfStore(app.config["PDF_STORE"])
+
+
+def store() -> PdfStore:
+    """The current app's PDF store."""
+    return current_app.extensions["pdf_store"]

@@ -1,0 +1,1 @@
+"""HTTP: blueprints and error pages."""

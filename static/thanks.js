@@ -1,0 +1,36 @@
+// Poll the request's status and start the download by itself when the PDF is ready.
+(function () {
+  const card = document.querySelector("[data-status-url]");
+  if (!card) return;
+  const bar = card.querySelector(".bar");
+  const state = card.querySelector(".state");
+  const link = document.getElementById("download");
+  const widths = { queued: 10, rendering: 45, ready: 100, failed: 100 };
+  let started = false;
+
+  function show(data) {
+    bar.style.width = (widths[data.status] || 10) + "%";
+    card.dataset.status = data.status;
+    if (data.status === "ready" && data.download_url) {
+      state.textContent = "Your guide is ready. The download has started.";
+      link.hidden = false;
+      if (!started) { started = true; window.location.assign(data.download_url); }
+      return true;
+    }
+    if (data.status === "failed") {
+      state.textContent = "We could not prepare your guide: " + (data.error || "the render failed") + ".";
+      return true;
+    }
+    state.textContent = data.status === "rendering" ? "Rendering your guide…" : "Your guide is in the queue…";
+    return false;
+  }
+
+  async function poll(delay) {
+    try {
+      const response = await fetch(card.dataset.statusUrl, { headers: { Accept: "application/json" } });
+      if (response.ok && show(await response.json())) return;
+    } catch (e) { /* a network blip: try again */ }
+    setTimeout(() => poll(Math.min(delay * 1.5, 3000)), delay);
+  }
+  poll(250);
+})();

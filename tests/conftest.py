@@ -1,0 +1,150 @@
+"""Fixtures: real Redis, real SQLite and PostgreSQL databases, each migrated once and copied per test."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import redis
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, text
+
+from service import create_app
+from service.extensions import db
+from tests.services import PostgresServer, RedisServer
+
+ENGINES = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
+    """One redis-server for the session; each test starts with it empty."""
+    server = RedisServer(tmp_path_factory.mktemp("redis"))
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """One PostgreSQL cluster for the session."""
+    server = PostgresServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+def _migrate(database_url: str, instance: Path) -> None:
+    """Apply the migrations to a database, as `flask db upgrade` does."""
+    app = create_app({"DATABASE_URL": database_url, "INSTANCE_PATH": str(instance), "TESTING": True})
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite file that each test copies."""
+    folder = tmp_path_factory.mktemp("sqlite-template")
+    path = folder / "template.db"
+    _migrate(f"sqlite:///{path}", folder)
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_template(postgres_server: PostgresServer, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A migrated PostgreSQL database that each test clones with CREATE DATABASE … TEMPLATE."""
+    _admin(postgres_server, "CREATE DATABASE sg_template")
+    _migrate(postgres_server.url("sg_template"), tmp_path_factory.mktemp("pg-template"))
+    return "sg_template"
+
+
+def _admin(server: PostgresServer, statement: str) -> None:
+    """Run one statement outside a transaction (CREATE/DROP DATABASE need that)."""
+    engine = create_engine(server.url(), isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text(statement))
+    engine.dispose()
+
+
+@pytest.fixture(params=ENGINES)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, migrated database on each engine."""
+    if request.param == "sqlite":
+        path = tmp_path / "test.db"
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+        yield f"sqlite:///{path}"
+        return
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    template = request.getfixturevalue("postgres_template")
+    name = "t_" + uuid.uuid4().hex[:12]
+    _admin(server, f"CREATE DATABASE {name} TEMPLATE {template}")
+    yield server.url(name)
+    _admin(server, f"DROP DATABASE {name} WITH (FORCE)")
+
+
+def make_app(database_url: str, redis_url: str, instance: Path, **overrides: Any) -> Flask:
+    """An app on the given database and Redis, its files in `instance`."""
+    settings = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "INSTANCE_PATH": str(instance),
+        "RQ_ASYNC": True,  # jobs go to the real Redis; tests run them with a real worker
+        **overrides,
+    }
+    return create_app(settings)
+
+
+@pytest.fixture
+def app(database_url: str, redis_server: RedisServer, tmp_path: Path) -> Iterator[Flask]:
+    """The app on a fresh database (each engine) and an empty Redis."""
+    redis.Redis.from_url(redis_server.url).flushall()
+    application = make_app(database_url, redis_server.url, tmp_path / "instance")
+    yield application
+    with application.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def sqlite_app(sqlite_template: Path, redis_server: RedisServer, tmp_path: Path) -> Iterator[Flask]:
+    """The app on SQLite only, for tests that are not about the database."""
+    redis.Redis.from_url(redis_server.url).flushall()
+    path = tmp_path / "test.db"
+    shutil.copyfile(sqlite_template, path)
+    application = make_app(f"sqlite:///{path}", redis_server.url, tmp_path / "instance")
+    yield application
+    with application.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+def csrf_token(html: str) -> str:
+    """The CSRF token a rendered form carries."""
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html)
+    assert match, "the page has no CSRF token"
+    return match.group(1)
+
+
+def run_jobs(app: Flask) -> None:
+    """Run every queued job in-process with a real RQ worker (burst mode), inside the app context."""
+    from rq import SimpleWorker
+
+    from service.extensions import rq
+
+    with app.app_context():
+        queues = list(rq.queues.values())
+        worker = SimpleWorker(queues, connection=queues[0].connection, job_class=queues[0].job_class)
+        worker.work(burst=True)

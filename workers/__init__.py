@@ -1,0 +1,1 @@
+"""Background work: jobs, the worker and the scheduler."""
