@@ -1,0 +1,92 @@
+"""Jinja filters that format the guide's numbers; they never compute figures."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+# A missing value prints as an em dash so a gap is visible, never a zero.
+MISSING = "—"
+
+_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£"}
+
+
+def number(value: float | None, digits: int = 0) -> str:
+    """Format `value` with thousands separators: 1234.5 -> "1,235"."""
+    if value is None:
+        return MISSING
+    return f"{value:,.{digits}f}"
+
+
+def money(value: float | None, currency: str = "USD") -> str:
+    """Format an amount in full: "$1,234", "€90,000", "JPY 19,000,000"."""
+    if value is None:
+        return MISSING
+    symbol = _SYMBOLS.get(currency)
+    sign = "−" if value < 0 else ""
+    if symbol:
+        return f"{sign}{symbol}{abs(value):,.0f}"
+    return f"{sign}{currency} {abs(value):,.0f}"
+
+
+def money_k(value: float | None, currency: str = "USD") -> str:
+    """Format an amount in thousands: 196,900 -> "$197k", 1,250,000 -> "$1.25M"."""
+    if value is None:
+        return MISSING
+    symbol = _SYMBOLS.get(currency, f"{currency} ")
+    if abs(value) >= 999_500:
+        return f"{symbol}{value / 1_000_000:,.3g}M"
+    return f"{symbol}{value / 1000:,.0f}k"
+
+
+def money_range(low: float | None, high: float | None) -> str:
+    """Format a p25–p75 range: "$197k–$288k"."""
+    return f"{money_k(low)}–{money_k(high)}"
+
+
+def percent(value: float | None, digits: int = 0) -> str:
+    """Format a fraction as a percentage: 0.563 -> "56%"."""
+    if value is None:
+        return MISSING
+    return f"{value * 100:,.{digits}f}%"
+
+
+def ordinal(value: int | None) -> str:
+    """Format a percentile rank: 62 -> "62nd", 11 -> "11th"."""
+    if value is None:
+        return MISSING
+    value = int(value)
+    suffix = "th" if 10 <= value % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(value % 10, "th")
+    return f"{value}{suffix}"
+
+
+def long_date(value: str | date | None) -> str:
+    """Format an ISO date or timestamp as "28 November 2026"."""
+    if value is None:
+        return MISSING
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return f"{value.day} {value:%B %Y}"
+
+
+def iso_date(value: str) -> str:
+    """Keep the date part of an ISO timestamp: "2026-11-28T03:00:00Z" -> "2026-11-28"."""
+    return value[:10]
+
+
+def title_word(value: str) -> str:
+    """Capitalise a seniority code for display: "senior" -> "Senior"."""
+    return value[:1].upper() + value[1:]
+
+
+FILTERS: dict[str, Any] = {
+    "number": number,
+    "money": money,
+    "money_k": money_k,
+    "money_range": money_range,
+    "percent": percent,
+    "ordinal": ordinal,
+    "long_date": long_date,
+    "iso_date": iso_date,
+    "title_word": title_word,
+}

@@ -1,0 +1,33 @@
+"""A version string for the guide's templates, derived from the files themselves."""
+
+from __future__ import annotations
+
+import hashlib
+from functools import cache
+from pathlib import Path
+
+import weasyprint
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+TEMPLATE_DIR = PACKAGE_DIR.parent / "templates" / "guide"
+
+
+def _inputs() -> list[tuple[str, Path]]:
+    """Every file whose change can change the PDF, named relative to its folder."""
+    templates = [(f"templates/{p.relative_to(TEMPLATE_DIR).as_posix()}", p)
+                 for p in TEMPLATE_DIR.rglob("*") if p.is_file()]
+    code = [(f"pdf/{p.name}", p) for p in PACKAGE_DIR.glob("*.py")]
+    return sorted(templates + code)
+
+
+@cache
+def template_version() -> str:
+    """Return a short content hash of templates, CSS, fonts and this package; computed once per process.
+
+    The render cache keys PDFs on this value, so it also covers the filters
+    (they shape every number) and the WeasyPrint version (it shapes the layout).
+    """
+    digest = hashlib.sha256(f"weasyprint {weasyprint.__version__}\n".encode())
+    for name, path in _inputs():
+        digest.update(name.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    return f"tpl-{digest.hexdigest()[:16]}"
