@@ -1,0 +1,15 @@
+"""The consent wording of the newsletter pages: shown from here, and hashed into the consent record."""
+
+from __future__ import annotations
+
+from service.newsletter.consent import Form
+
+CONFIRM_FORM = Form("newsletter-confirm", "2026.1")
+UNSUBSCRIBE_FORM = Form("newsletter-unsubscribe", "2026.1")
+ONE_CLICK_FORM = Form("list-unsubscribe-one-click", "rfc8058")  # a mail client's POST, not a person's page
+RESUBSCRIBE_FORM = Form("newsletter-resubscribe", "2026.1")
+
+CONFIRM_BUTTON = "Yes, subscribe me to the {brand} newsletter"
+UNSUBSCRIBE_BUTTON = "Unsubscribe me from the {brand} newsletter"
+ONE_CLICK_BODY = "List-Unsubscribe=One-Click"  # what RFC 8058 clients POST; the "wording" they agree to
+RESUBSCRIBE_BUTTON = "Subscribe me again"
