@@ -1,0 +1,1 @@
+"""Subscriber exports: filters, layouts, and a CSV stream read in keyset batches."""

@@ -1,0 +1,29 @@
+"""Spreadsheet formula neutralisation (OWASP CSV injection), applied to every cell of every export."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+# A spreadsheet reads a cell starting with one of these as a formula (or a control character).
+TRIGGERS = "=+-@\t\r\n\0"
+# A cell needs a guard when, after any quotes already there, it starts with a trigger. Guarding
+# quote-led cells too makes the escape reversible: restore() strips exactly one quote.
+_NEEDS_GUARD = re.compile("^'*[" + re.escape(TRIGGERS) + "]")
+_GUARDED = re.compile("^'+[" + re.escape(TRIGGERS) + "]")
+
+
+def neutralise(value: Any) -> str:
+    """The cell's text, with a leading ' when a spreadsheet would otherwise run it as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if _NEEDS_GUARD.match(text) else text
+
+
+def restore(text: str) -> str:
+    """The original value of a neutralised cell (for tools that read our exports back)."""
+    return text[1:] if _GUARDED.match(text) else text
+
+
+def row(values: list[Any]) -> list[str]:
+    """Every cell of a row, neutralised."""
+    return [neutralise(value) for value in values]

@@ -1,0 +1,1 @@
+"""Privacy requests: everything held about one person, and erasing it."""
