@@ -26,9 +26,10 @@ db: install
 	@$(FLASK) db upgrade
 
 sample: db
-	@$(FLASK) salaries import $(SAMPLE) --format aijobs --if-changed
+	@$(FLASK) salaries import $(SAMPLE) --format aijobs --if-empty
 
 bench: install-test ## Benchmarks: figures and ratios (see docs/benchmarks.md)
+	@scripts/install-bench.sh
 	$(VENV)/bin/python -m bench
 
 lint:

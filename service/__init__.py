@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from service import config
 
@@ -23,10 +24,17 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
     app.config.from_mapping(settings)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if settings["PROXY_HOPS"]:
+        # Behind nginx: the client's address and scheme come from the proxy's headers (per-IP limits, consent).
+        hops = int(settings["PROXY_HOPS"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
 
-    from service import database, logs, queue, storage
+    from service import admin, database, logs, mail, newsletter, queue, storage
     from service.extensions import csrf, limiter
+    from service.web import admin as admin_views
+    from service.web import delivery as delivery_views
     from service.web import errors, guide
+    from service.web import newsletter as newsletter_views
 
     logs.init_app(app)
     database.init_app(app)
@@ -35,7 +43,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
     errors.init_app(app)
+    admin.init_app(app)
+    mail.init_app(app)
+    newsletter.init_app(app)
     app.register_blueprint(guide.bp)
+    app.register_blueprint(admin_views.bp)
+    app.register_blueprint(delivery_views.bp)
+    app.register_blueprint(newsletter_views.bp)
     _register_commands(app)
     return app
 

@@ -20,9 +20,16 @@ def relay_command() -> None:
 
 def init_app(app: Flask) -> None:
     """Register the command groups."""
-    from workers.scheduler import run_command
+    from service.guide.cli import guide_cli
+    from service.salaries.cli import salaries_cli
+    from workers import scheduler, worker
 
     scheduler_cli = AppGroup("scheduler", help="The one process that runs the schedules.")
-    scheduler_cli.add_command(run_command)
+    scheduler_cli.add_command(scheduler.run_command)
+    worker_cli = AppGroup("worker", help="The warm worker that runs the queued jobs.")
+    worker_cli.add_command(worker.run_command)
+    app.cli.add_command(worker_cli)
     app.cli.add_command(outbox_cli)
     app.cli.add_command(scheduler_cli)
+    app.cli.add_command(salaries_cli)
+    app.cli.add_command(guide_cli)

@@ -20,17 +20,47 @@ DEFAULTS: dict[str, Any] = {
     "DATABASE_URL": None,  # default: SQLite in the instance folder
     "REDIS_URL": "redis://127.0.0.1:6380/0",  # the Redis `make run` starts (scripts/redis.conf)
     "PDF_STORE": None,  # default: <instance>/pdfs
+    "PROXY_HOPS": 0,  # proxies in front that set X-Forwarded-For/-Proto (1 behind nginx); 0 trusts none
+    "ACCEL_REDIRECT": "",  # behind nginx: the internal location serving PDF_STORE (docs/operations.md)
     "BRAND_NAME": "RemNavi",
     "BRAND_URL": "https://remnavi.example",
     "EDITION_YEAR": 2026,
     "SIGNUP_RATE_LIMIT": "10 per minute;100 per day",
     "MAX_CONTENT_LENGTH": 16 * 1024,  # the form is small; anything larger is refused with 413
     "CSRF_TIME_LIMIT": 3600,
+    "WINDOW_MONTHS": 24,  # the guide counts remote listings posted in this many months up to the data date
+    "BAND_THRESHOLD": 20,  # listings a role × seniority needs before it shows its own band
     "RENDER_TIMEOUT": 120,  # seconds a render job may take
+    "WORKER_MEMORY_LIMIT_MB": 1536,  # address-space limit of each job's process (0: none)
+    "FEED_URL": "",  # the daily refresh imports this file or http(s) URL (either layout); empty: no refresh
+    "SCHEDULE_TZ": "UTC",  # the zone the cron expressions below are read in
+    "REFRESH_CRON": "0 3 * * *",  # the daily salary-data refresh
+    "EDITION_CRON": "0 3 1 1 *",  # the yearly new edition
     "RELAY_INTERVAL": 10,  # seconds between outbox relay runs
     "RELAY_GRACE": 5,  # an outbox row younger than this is left to the request that wrote it
     "LOG_LEVEL": "INFO",
     "SQL_ECHO": False,
+    # Email and the newsletter (service/mail, service/newsletter).
+    "PUBLIC_URL": "http://127.0.0.1:8000",  # links in emails are built from this, never from a request's host
+    "SMTP_URL": "smtp://127.0.0.1:8025",  # smtp://[user:pass@]host:port or smtps://…; default: the local sink
+    "SMTP_STARTTLS": False,  # upgrade a smtp:// connection with STARTTLS before logging in
+    "SMTP_TIMEOUT": 10,  # seconds
+    "MAIL_FROM": "guide@remnavi.example",  # the sender address; its display name is BRAND_NAME
+    "MAIL_REPLY_TO": None,
+    "DELIVERY_EMAILS_PER_DAY": 3,  # per address, over any 24 hours; past it the guide still downloads
+    "CONFIRMATION_EMAILS_PER_DAY": 3,  # per address, over any 24 hours
+    "DOWNLOAD_LINK_MAX_AGE": 30 * 86400,  # seconds a download link in an email works
+    "CONFIRM_LINK_MAX_AGE": 7 * 86400,  # seconds a pending newsletter confirmation waits
+    "UNSUBSCRIBE_LINK_MAX_AGE": 2 * 365 * 86400,  # at least a year (checked at start-up)
+    "IP_STORAGE": "full",  # consent records keep the IP "full", "truncated" (/24, /48) or "none"
+    "EMAIL_MAX_ATTEMPTS": 5,  # a message that failed this many times is marked failed
+    "EMAIL_RETRY_AFTER": 300,  # seconds before a failed or stuck send is tried again
+    # Admin, dashboard and exports (service/admin, service/export).
+    "ADMIN_TOKEN": None,  # bearer token for scripted /admin access (32+ characters); unset: no token access
+    "ADMIN_LOGIN_RATE_LIMIT": "10 per minute;50 per day",  # failed sign-ins per IP
+    "ADMIN_ACCOUNT_RATE_LIMIT": "5 per 15 minutes",  # failed sign-ins per staff account, from any IP
+    "DASHBOARD_DAYS": 30,  # the window of the chart, funnel and sources
+    "EXPORT_BATCH_SIZE": 1000,  # subscribers read per keyset batch
 }
 
 

@@ -7,6 +7,9 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
+from service.mail import addresses
+from service.personal_form import PersonalFields
+
 MAX_EMAIL = 254  # RFC 5321's path limit less the brackets
 
 
@@ -16,11 +19,14 @@ def _valid_email(form: FlaskForm, field: EmailField) -> None:
         result = validate_email(field.data or "", check_deliverability=False)
     except EmailNotValidError as exc:
         raise ValidationError(f"That email address doesn't look right: {exc}") from exc
+    # Valid by RFC 5322 yet unfit for a mail header: encoded words, mangled bytes (service/mail/addresses.py).
+    if unsafe := addresses.problem(result.normalized):
+        raise ValidationError(f"That email address doesn't look right ({unsafe}).")
     field.data = result.normalized.lower()
 
 
-class GuideForm(FlaskForm):
-    """Email, the separate newsletter opt-in, a honeypot, and where the visitor came from."""
+class GuideForm(PersonalFields, FlaskForm):
+    """Email, the separate newsletter opt-in, optional personal inputs, a honeypot, and the visit's source."""
 
     email = EmailField(
         "Email",
@@ -38,6 +44,12 @@ class GuideForm(FlaskForm):
     utm_medium = HiddenField(validators=[Length(max=128)])
     utm_campaign = HiddenField(validators=[Length(max=128)])
     referrer = HiddenField(validators=[Length(max=512)])
+
+    def validate_for(self, year: int) -> bool:
+        """Validate every field, then the personal inputs as a whole."""
+        valid = self.validate()
+        self.form_errors.extend(self.personal_errors(year) if valid else [])
+        return valid and not self.form_errors
 
     def is_bot(self) -> bool:
         """Whether the honeypot was filled."""

@@ -22,6 +22,19 @@ class ContextFilter(logging.Filter):
         return True
 
 
+class QuietQueue(logging.Filter):
+    """Keep RQ's INFO lines to one per job, and none for housekeeping that runs every few seconds."""
+
+    CHATTER = ("result is kept for", ": Job OK (", "Enqueued job ")
+    HOUSEKEEPING = ("relay_outbox", "retry_stalled_emails", "expire_pending_subscribers")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not record.name.startswith("rq.") or record.levelno > logging.INFO:
+            return True
+        message = record.getMessage()
+        return not any(part in message for part in self.CHATTER + self.HOUSEKEEPING)
+
+
 def _current_job_id() -> str | None:
     """The id of the RQ job this process is running, if any."""
     from rq import get_current_job
@@ -38,8 +51,11 @@ def configure(level: str) -> None:
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter(FORMAT))
     handler.addFilter(ContextFilter())
+    handler.addFilter(QuietQueue())
     root.addHandler(handler)
     root.setLevel(level)
+    # WeasyPrint narrates every step at INFO; its warnings (a missing asset, say) still show.
+    logging.getLogger("weasyprint").setLevel(logging.WARNING)
 
 
 def init_app(app: Flask) -> None:

@@ -35,7 +35,11 @@ def add(queue: str, job: str, job_id: str, *args: Any) -> OutboxMessage:
 
 
 def dispatch(messages: Iterable[OutboxMessage]) -> int:
-    """Hand committed outbox rows to Redis; a row Redis refuses stays for the relay."""
+    """Hand committed outbox rows to Redis; a row Redis refuses stays for the relay.
+
+    One commit for the lot: if the process dies before it, the relay sends the rows again and
+    `_enqueue` finds their jobs already in Redis, so nothing runs twice.
+    """
     sent = 0
     for message in messages:
         try:
@@ -44,11 +48,10 @@ def dispatch(messages: Iterable[OutboxMessage]) -> int:
             log.warning("queue unavailable, %s stays in the outbox: %s", message.job_id, exc)
             message.attempts += 1
             message.last_error = str(exc)[:500]
-            db.session.commit()
-            return sent
+            break
         message.dispatched_at = datetime.now(UTC)
-        db.session.commit()
         sent += 1
+    db.session.commit()
     return sent
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -13,26 +13,22 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from service import queue
 from service.extensions import db
-from service.models import ConsentEvent, ConsentKind, GuideRequest, Subscriber, SubscriberStatus
+from service.guide import editions
+from service.mail import delivery
+from service.models import ConsentEvent, ConsentKind, GuideRequest, OutboxMessage, RequestStatus, Subscriber
+from service.newsletter import consent, subscription
+from service.newsletter.consent import Visit as Visit
+from service.newsletter.consent import text_hash as text_hash
 
 FORM_NAME = "salary-guide-landing"
 FORM_VERSION = "2026.1"
-# The exact wording shown beside each checkbox; its hash goes into the consent record.
-DELIVERY_TEXT = "Email me the Remote Salary Guide {year} and a link to download it again."
+FORM = consent.Form(FORM_NAME, FORM_VERSION)
+# The exact wording the landing page shows (it renders these); its hash goes into the consent record.
+DELIVERY_TEXT = "Enter your email and the PDF downloads instantly. We also email you a link to get it again."
 NEWSLETTER_TEXT = (
-    "Yes, send me the {brand} newsletter: remote salary news about once a month. "
+    "Also send me the {brand} newsletter: remote salary news about once a month. "
     "Unsubscribe with one click at any time."
 )
-
-
-@dataclass(frozen=True)
-class Visit:
-    """What we may record about the request that carried the form."""
-
-    ip: str | None = None
-    user_agent: str | None = None
-    referrer: str | None = None
-    utm: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -44,24 +40,40 @@ class Signup:
     personal: dict[str, Any] | None = None
 
 
-def text_hash(text: str) -> str:
-    """The hash that identifies the exact consent wording a visitor saw."""
-    return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
-
-
 def submit(signup: Signup, visit: Visit, *, year: int, brand: str) -> GuideRequest:
-    """Record the signup and its render job in one transaction, then hand the job to the queue."""
+    """Record the signup and its jobs in one transaction, then hand the jobs to the queue."""
     subscriber = _upsert_subscriber(signup.email)
-    _consent(subscriber, ConsentKind.GUIDE_DELIVERY, DELIVERY_TEXT.format(year=year), visit)
-    if signup.newsletter:
-        _opt_in(subscriber, NEWSLETTER_TEXT.format(brand=brand), visit)
+    consent.record(subscriber, ConsentKind.GUIDE_DELIVERY, DELIVERY_TEXT.format(year=year), visit, FORM)
+    newsletter_text = NEWSLETTER_TEXT.format(brand=brand)
+    opt_in = subscription.opt_in(subscriber, newsletter_text, visit, FORM) if signup.newsletter else None
     request = GuideRequest(subscriber=subscriber, edition_year=year, personal=signup.personal)
     db.session.add(request)
     db.session.flush()
-    message = queue.add("render", "workers.jobs.render_guide", f"render-{request.id}", request.id)
+    messages = [] if _ready_at_once(request) else [
+        queue.add("render", "workers.jobs.render_guide", f"render-{request.id}", request.id)
+    ]
+    messages += _emails(request, opt_in)
     db.session.commit()
-    queue.dispatch([message])
+    queue.dispatch(messages)
     return request
+
+
+def _emails(request: GuideRequest, opt_in: ConsentEvent | None) -> list[OutboxMessage]:
+    """The delivery email and, for a new opt-in, the confirmation; each skipped past its daily cap."""
+    queued = [delivery.queue_delivery(request)]
+    if opt_in is not None:
+        queued.append(subscription.queue_confirmation(request.subscriber, opt_in))
+    return [message for message in queued if message is not None]
+
+
+def _ready_at_once(request: GuideRequest) -> bool:
+    """Serve the pre-rendered edition when the request has no personal inputs: no queue, no wait."""
+    stored = None if request.personal else editions.ready_pdf(request.edition_year)
+    if stored is None:
+        return False
+    request.status, request.pdf_sha256, request.content_key = RequestStatus.READY, stored.sha256, stored.content_key
+    request.ready_at = datetime.now(UTC)
+    return True
 
 
 def _upsert_subscriber(email: str) -> Subscriber:
@@ -71,31 +83,3 @@ def _upsert_subscriber(email: str) -> Subscriber:
     statement = insert(Subscriber).values(email=email, uuid=str(uuid.uuid4()))
     db.session.execute(statement.on_conflict_do_nothing(index_elements=["email"]))
     return db.session.scalars(select(Subscriber).where(Subscriber.email == email)).one()
-
-
-def _opt_in(subscriber: Subscriber, wording: str, visit: Visit) -> None:
-    """A newsletter opt-in: pending until confirmed, unless already subscribed."""
-    if subscriber.status == SubscriberStatus.SUBSCRIBED:
-        return
-    kind = ConsentKind.RESUBSCRIBE if subscriber.status == SubscriberStatus.UNSUBSCRIBED else ConsentKind.NEWSLETTER_OPT_IN
-    subscriber.status = SubscriberStatus.PENDING
-    _consent(subscriber, kind, wording, visit)
-
-
-def _consent(subscriber: Subscriber, kind: ConsentKind, wording: str, visit: Visit) -> None:
-    """Append one consent event."""
-    db.session.add(
-        ConsentEvent(
-            subscriber=subscriber,
-            kind=kind,
-            form=FORM_NAME,
-            form_version=FORM_VERSION,
-            consent_text_hash=text_hash(wording),
-            ip=visit.ip,
-            user_agent=visit.user_agent,
-            referrer=visit.referrer,
-            utm_source=visit.utm.get("utm_source"),
-            utm_medium=visit.utm.get("utm_medium"),
-            utm_campaign=visit.utm.get("utm_campaign"),
-        )
-    )

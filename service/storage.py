@@ -7,7 +7,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from flask import Flask, current_app
+from flask import Flask, Response, current_app, send_file
 
 _HEX64 = frozenset("0123456789abcdef")
 
@@ -42,6 +42,7 @@ class PdfStore:
                 handle.write(data)
                 handle.flush()
                 os.fsync(handle.fileno())
+            os.chmod(tmp, 0o640)  # readable by the service's group, e.g. an nginx sending it by X-Accel-Redirect
             os.replace(tmp, target)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
@@ -57,3 +58,23 @@ def init_app(app: Flask) -> None:
 def store() -> PdfStore:
     """The current app's PDF store."""
     return current_app.extensions["pdf_store"]
+
+
+def send_pdf(sha256: str, download_name: str) -> Response:
+    """A stored PDF as an attachment: by the web server when it is set up for it, else streamed by Flask.
+
+    Behind nginx, SALARYGUIDE_ACCEL_REDIRECT names an internal location that maps to the store; the app
+    answers with headers only and nginx sends the file (with its own ETag and ranges), several times
+    faster than Python can (docs/benchmarks.md).
+    """
+    prefix = current_app.config["ACCEL_REDIRECT"]
+    path = store().path_for(sha256)
+    if prefix:
+        response = Response(status=200, mimetype="application/pdf")
+        response.headers["X-Accel-Redirect"] = f"{prefix.rstrip('/')}/{sha256[:2]}/{sha256}.pdf"
+        response.headers["Content-Disposition"] = f"attachment; filename={download_name}"
+    else:
+        response = send_file(path, mimetype="application/pdf", as_attachment=True, download_name=download_name,
+                             etag=sha256, conditional=True, max_age=3600)
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    return response

@@ -11,8 +11,10 @@
   function show(data) {
     bar.style.width = (widths[data.status] || 10) + "%";
     card.dataset.status = data.status;
-    if (data.status === "ready" && data.download_url) {
-      state.textContent = "Your guide is ready. The download has started.";
+    if (data.download_url) {
+      state.textContent = data.status === "failed"
+        ? "Sorry: " + data.error + ". The download has started."
+        : "Your guide is ready. The download has started.";
       link.hidden = false;
       if (!started) { started = true; window.location.assign(data.download_url); }
       return true;
@@ -30,7 +32,7 @@
       const response = await fetch(card.dataset.statusUrl, { headers: { Accept: "application/json" } });
       if (response.ok && show(await response.json())) return;
     } catch (e) { /* a network blip: try again */ }
-    setTimeout(() => poll(Math.min(delay * 1.5, 3000)), delay);
+    setTimeout(() => poll(Math.min(delay * 1.3, 2000)), delay);
   }
-  poll(250);
+  poll(100);  // a personal guide is usually ready within a few hundred milliseconds
 })();

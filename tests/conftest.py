@@ -18,6 +18,7 @@ from sqlalchemy import create_engine, text
 
 from service import create_app
 from service.extensions import db
+from tests.mailbox import Mailbox
 from tests.services import PostgresServer, RedisServer
 
 ENGINES = ["sqlite", "postgresql"]
@@ -74,20 +75,62 @@ def _admin(server: PostgresServer, statement: str) -> None:
     engine.dispose()
 
 
-@pytest.fixture(params=ENGINES)
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A fresh, migrated database on each engine."""
+SAMPLE = Path(__file__).resolve().parent.parent / "data" / "salaries_aijobs_2020_2024.csv"
+
+
+def _load_sample(database_url: str, instance: Path) -> None:
+    """Import the shipped sample data set, as `make run` does."""
+    app = create_app({"DATABASE_URL": database_url, "INSTANCE_PATH": str(instance), "TESTING": True})
+    result = app.test_cli_runner().invoke(args=["salaries", "import", str(SAMPLE), "--format", "aijobs"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_sample_template(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite file holding the sample data."""
+    folder = tmp_path_factory.mktemp("sqlite-sample")
+    path = folder / "sample.db"
+    shutil.copyfile(sqlite_template, path)
+    _load_sample(f"sqlite:///{path}", folder)
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_sample_template(postgres_server: PostgresServer, postgres_template: str,
+                             tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A migrated PostgreSQL database holding the sample data."""
+    _admin(postgres_server, f"CREATE DATABASE sg_sample TEMPLATE {postgres_template}")
+    _load_sample(postgres_server.url("sg_sample"), tmp_path_factory.mktemp("pg-sample"))
+    return "sg_sample"
+
+
+def _database(request: pytest.FixtureRequest, tmp_path: Path, sample: bool) -> Iterator[str]:
+    """A fresh copy of a template database on the requested engine."""
     if request.param == "sqlite":
         path = tmp_path / "test.db"
-        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+        shutil.copyfile(request.getfixturevalue("sqlite_sample_template" if sample else "sqlite_template"), path)
         yield f"sqlite:///{path}"
         return
     server: PostgresServer = request.getfixturevalue("postgres_server")
-    template = request.getfixturevalue("postgres_template")
+    template = request.getfixturevalue("postgres_sample_template" if sample else "postgres_template")
     name = "t_" + uuid.uuid4().hex[:12]
     _admin(server, f"CREATE DATABASE {name} TEMPLATE {template}")
     yield server.url(name)
     _admin(server, f"DROP DATABASE {name} WITH (FORCE)")
+
+
+@pytest.fixture(params=ENGINES)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, migrated, empty database on each engine."""
+    yield from _database(request, tmp_path, sample=False)
+
+
+@pytest.fixture(params=ENGINES)
+def sample_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, migrated database holding the shipped sample data, on each engine."""
+    yield from _database(request, tmp_path, sample=True)
 
 
 def make_app(database_url: str, redis_url: str, instance: Path, **overrides: Any) -> Flask:
@@ -99,6 +142,7 @@ def make_app(database_url: str, redis_url: str, instance: Path, **overrides: Any
         "REDIS_URL": redis_url,
         "INSTANCE_PATH": str(instance),
         "RQ_ASYNC": True,  # jobs go to the real Redis; tests run them with a real worker
+        "SMTP_URL": "smtp://127.0.0.1:9",  # nothing listens there: tests that want mail use `mailbox`
         **overrides,
     }
     return create_app(settings)
@@ -109,6 +153,16 @@ def app(database_url: str, redis_server: RedisServer, tmp_path: Path) -> Iterato
     """The app on a fresh database (each engine) and an empty Redis."""
     redis.Redis.from_url(redis_server.url).flushall()
     application = make_app(database_url, redis_server.url, tmp_path / "instance")
+    yield application
+    with application.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def sample_app(sample_database_url: str, redis_server: RedisServer, tmp_path: Path) -> Iterator[Flask]:
+    """The app on a database holding the sample data (each engine) and an empty Redis."""
+    redis.Redis.from_url(redis_server.url).flushall()
+    application = make_app(sample_database_url, redis_server.url, tmp_path / "instance")
     yield application
     with application.app_context():
         db.engine.dispose()
@@ -148,3 +202,19 @@ def run_jobs(app: Flask) -> None:
         queues = list(rq.queues.values())
         worker = SimpleWorker(queues, connection=queues[0].connection, job_class=queues[0].job_class)
         worker.work(burst=True)
+
+
+@pytest.fixture(scope="session")
+def smtp_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Mailbox]:
+    """One real SMTP server (aiosmtpd, the project's sink) on a free loopback port for the session."""
+    server = Mailbox(tmp_path_factory.mktemp("mail"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def mailbox(app: Flask, smtp_server: Mailbox) -> Mailbox:
+    """The SMTP server, emptied, with `app` sending to it."""
+    smtp_server.clear()
+    app.config["SMTP_URL"] = smtp_server.url
+    return smtp_server

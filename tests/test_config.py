@@ -46,3 +46,18 @@ def test_production_starts_with_a_secret_and_secure_cookies(tmp_path):
     app = create_app({"ENV": "production", "SECRET_KEY": "s3cret", "INSTANCE_PATH": str(tmp_path)})
     assert app.config["SECRET_KEY"] == "s3cret"
     assert app.config["SESSION_COOKIE_SECURE"] is True
+
+
+def test_behind_a_proxy_the_client_address_comes_from_x_forwarded_for(tmp_path):
+    direct = create_app({"INSTANCE_PATH": str(tmp_path)})
+    proxied = create_app({"INSTANCE_PATH": str(tmp_path), "PROXY_HOPS": 1})
+    for app in (direct, proxied):
+        @app.get("/ip")
+        def ip():
+            from flask import request
+
+            return request.remote_addr or ""
+
+    headers = {"X-Forwarded-For": "203.0.113.7"}
+    assert direct.test_client().get("/ip", headers=headers).text == "127.0.0.1"  # not trusted by default
+    assert proxied.test_client().get("/ip", headers=headers).text == "203.0.113.7"

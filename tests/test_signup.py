@@ -46,10 +46,12 @@ def test_signup_writes_everything_in_one_go_and_enqueues(app, client):
         assert [c.kind for c in subscriber.consents] == [ConsentKind.GUIDE_DELIVERY]
         request = db.session.scalars(select(GuideRequest)).one()
         assert request.token == token and request.subscriber_id == subscriber.id
-        outbox = db.session.scalars(select(OutboxMessage)).one()
-        assert outbox.job_id == f"render-{request.id}" and outbox.dispatched_at is not None
-    queue = Queue("render", connection=redis.Redis.from_url(app.config["REDIS_URL"]))
-    assert queue.job_ids == [f"render-{request.id}"]
+        outbox = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
+        assert [m.job_id for m in outbox] == [f"render-{request.id}", f"email-delivery-{request.id}"]
+        assert all(m.dispatched_at is not None for m in outbox)
+    connection = redis.Redis.from_url(app.config["REDIS_URL"])
+    assert Queue("render", connection=connection).job_ids == [f"render-{request.id}"]
+    assert Queue("email", connection=connection).job_ids == [f"email-delivery-{request.id}"]
 
 
 def test_newsletter_opt_in_is_recorded_with_the_wording_hash(app, client):

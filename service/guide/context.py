@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import copy
+from datetime import UTC, date, datetime
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 import pdf
 from service.extensions import db
-from service.models import DataSnapshot
+from service.guide import personal as personal_page
+from service.guide.sources import CAVEATS, SOURCES
+from service.models import DataSnapshot, Listing
+from service.reference import ppp
+from service.salaries import stats
+
+
+class NoData(RuntimeError):
+    """No salary data has been imported, so there is no guide to render."""
 
 
 def current_snapshot() -> DataSnapshot | None:
@@ -23,34 +32,83 @@ def current_snapshot_id() -> int | None:
     return db.session.scalar(select(DataSnapshot.id).order_by(DataSnapshot.id.desc()).limit(1))
 
 
+def data_date(snapshot: DataSnapshot | None) -> date:
+    """Where the window ends: the newest posting in the data, never later than the snapshot itself."""
+    newest = db.session.scalar(select(func.max(Listing.posted_at)))
+    taken = snapshot.created_at.date() if snapshot else datetime.now(UTC).date()
+    return min(newest, taken) if newest else taken
+
+
+def window(end: date, months: int) -> dict[str, Any]:
+    """The counting window, (start, end]."""
+    return {"months": months, "start": stats.months_before(end, months).isoformat(), "end": end.isoformat()}
+
+
+def remote_listings(end: date, months: int) -> list[Any]:
+    """The remote listings the guide counts: posted in (end − months, end]."""
+    query = select(Listing.category, Listing.role, Listing.seniority, Listing.salary_annual_usd).where(
+        Listing.remote.is_(True), Listing.posted_at > stats.months_before(end, months), Listing.posted_at <= end
+    )
+    return list(db.session.execute(query))
+
+
+# The statistics of one data state, kept per process: a personal guide needs the bands too, and a warm
+# worker computes them before it forks a job (prime), so a personal render does not redo them each time.
+_STATISTICS: dict[tuple[Any, ...], dict[str, Any]] = {}
+_PRIMED: dict[str, Any] = {}  # the generic context prime() last built, with the data it was built for
+
+
+def statistics(snapshot: DataSnapshot, end: date, months: int, threshold: int) -> dict[str, Any]:
+    """The guide's statistics for this snapshot and window (a copy), computed once per data state."""
+    key = (str(db.engine.url), snapshot.id, snapshot.content_hash, end, months, threshold)
+    if key not in _STATISTICS:
+        _STATISTICS.clear()  # only the current data state is worth keeping
+        _STATISTICS[key] = stats.guide_statistics(remote_listings(end, months), threshold)
+    return copy.deepcopy(_STATISTICS[key])
+
+
+def prime() -> dict[str, Any] | None:
+    """Compute the current data's statistics and load the reference tables now, unless done for this data
+    (see WarmWorker); the configured edition's context, or None without data."""
+    snapshot = current_snapshot()
+    if snapshot is None:
+        return None
+    key = (str(db.engine.url), snapshot.id, snapshot.content_hash, current_app.config["EDITION_YEAR"])
+    if _PRIMED.get("key") != key:
+        _PRIMED.update(key=key, context=build(int(current_app.config["EDITION_YEAR"])))
+    return _PRIMED["context"]
+
+
 def build(year: int, personal: dict[str, Any] | None = None) -> dict[str, Any]:
     """Everything the PDF prints, as plain JSON-able data."""
     config = current_app.config
     snapshot = current_snapshot()
+    if snapshot is None:
+        raise NoData("no salary data yet: run `flask --app wsgi salaries import FILE` first")
+    end, months, threshold = data_date(snapshot), int(config["WINDOW_MONTHS"]), int(config["BAND_THRESHOLD"])
+    figures = statistics(snapshot, end, months, threshold)
+    references = [{"category": c["category"], "salary_usd": c["p50"]} for c in figures["categories"] if c["p50"]]
     return {
         "edition": {"year": year, "title": f"Remote Salary Guide {year}", "template_version": pdf.TEMPLATE_VERSION},
         "brand": {"name": config["BRAND_NAME"], "url": config["BRAND_URL"]},
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "snapshot": _snapshot_dict(snapshot),
-        "window": {"months": 24, "start": None, "end": None},
-        "threshold": 20,
-        "listings_analysed": 0,
-        "categories": [],
-        "bands": [],
-        "cities": [],
-        "personal": personal,
-        "sources": [],
-        "caveats": [],
+        "snapshot": _snapshot_dict(snapshot, end),
+        "window": window(end, months),
+        "threshold": threshold,
+        **figures,
+        "cities": ppp.city_rows(references, year),
+        "personal": personal_page.build(personal, figures["bands"], figures["categories"], year) if personal else None,
+        "sources": SOURCES,
+        "caveats": CAVEATS,
     }
 
 
-def _snapshot_dict(snapshot: DataSnapshot | None) -> dict[str, Any] | None:
+def _snapshot_dict(snapshot: DataSnapshot, end: date) -> dict[str, Any]:
     """The snapshot's identity, as the guide records it."""
-    if snapshot is None:
-        return None
     return {
         "id": snapshot.id,
         "created_at": snapshot.created_at.isoformat(),
+        "data_date": end.isoformat(),
         "listing_count": snapshot.listing_count,
         "content_hash": snapshot.content_hash,
         "source": snapshot.source,

@@ -7,6 +7,7 @@ import io
 import json
 import logging
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -23,30 +24,59 @@ from service.models import GuideRequest, RenderedPdf, RequestStatus
 log = logging.getLogger(__name__)
 
 
-def content_key(template_version: str, snapshot_id: int | None, personal: dict[str, Any] | None) -> str:
-    """The key a PDF is stored under: same template, data and personal inputs, same PDF."""
-    material = json.dumps([template_version, snapshot_id, personal], sort_keys=True, separators=(",", ":"))
+def content_key(template_version: str, snapshot_id: int | None, year: int, personal: dict[str, Any] | None) -> str:
+    """The key a PDF is stored under: same template, data, edition and personal inputs, same PDF."""
+    material = json.dumps([template_version, snapshot_id, year, personal], sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(material.encode()).hexdigest()
 
 
+# The content key's "personal inputs" for the personal base: the guide with empty personal pages that
+# every personal guide of the same template, data and edition is merged from (docs/pdf.md).
+PERSONAL_BASE = {"personal_base": True}
+
+
 def ensure_pdf(year: int, personal: dict[str, Any] | None) -> RenderedPdf:
-    """The stored PDF for this edition and these inputs, rendered now only if it is not stored yet."""
-    snapshot_id = guide_context.current_snapshot_id()
-    key = content_key(pdf.TEMPLATE_VERSION, snapshot_id, personal)
+    """The stored PDF for this edition and these inputs, made now only if it is not stored yet.
+
+    A personal guide is a short insert merged into the stored personal base, not a full render.
+    """
+    if personal:
+        base = ensure_personal_base(year)
+        return _ensure(year, personal, lambda: _merged(year, personal, base), pages=base.page_count)
+    return _ensure(year, None, lambda: pdf.render_guide(guide_context.build(year)))
+
+
+def ensure_personal_base(year: int) -> RenderedPdf:
+    """The stored personal base for this edition, rendered now only if it is not stored yet."""
+    return _ensure(year, PERSONAL_BASE, lambda: pdf.render_personal_base(guide_context.build(year)))
+
+
+def _ensure(year: int, inputs: dict[str, Any] | None, make: Callable[[], bytes], pages: int | None = None
+            ) -> RenderedPdf:
+    """The PDF stored under the content key for these inputs, made by `make` if it is missing (`pages`: its
+    page count when known, else it is read from the PDF)."""
+    key = content_key(pdf.TEMPLATE_VERSION, guide_context.current_snapshot_id(), year, inputs)
     found = db.session.scalars(select(RenderedPdf).where(RenderedPdf.content_key == key)).first()
     if found is not None and storage.store().exists(found.sha256):
         return found
     started = time.perf_counter()
-    data = pdf.render_guide(guide_context.build(year, personal=personal))
+    data = make()
     elapsed_ms = int((time.perf_counter() - started) * 1000)
     sha256 = storage.store().put(data)
     log.info("rendered %s: %d bytes in %d ms", key[:12], len(data), elapsed_ms)
-    return _record(found, key, sha256, data, elapsed_ms)
+    return _record(found, key, sha256, data, elapsed_ms, pages)
 
 
-def _record(found: RenderedPdf | None, key: str, sha256: str, data: bytes, elapsed_ms: int) -> RenderedPdf:
+def _merged(year: int, personal: dict[str, Any], base: RenderedPdf) -> bytes:
+    """The personal guide: the reader's insert drawn over the personal base's placeholder pages."""
+    insert = pdf.render_personal_insert(guide_context.build(year, personal=personal))
+    return pdf.merge_personal(storage.store().path_for(base.sha256).read_bytes(), insert)
+
+
+def _record(found: RenderedPdf | None, key: str, sha256: str, data: bytes, elapsed_ms: int,
+            pages: int | None = None) -> RenderedPdf:
     """Remember the stored PDF under its key (a concurrent render of the same key is harmless)."""
-    pages = len(PdfReader(io.BytesIO(data)).pages)
+    pages = pages or len(PdfReader(io.BytesIO(data)).pages)
     if found is not None:
         found.sha256, found.size, found.page_count, found.render_ms = sha256, len(data), pages, elapsed_ms
         db.session.commit()
@@ -84,10 +114,15 @@ def fulfil(request_id: int) -> str:
 
 
 def _fail(request_id: int, exc: BaseException) -> None:
-    """Mark the request failed with a reason a visitor can read."""
+    """Mark the request failed with a reason a visitor can read, offering the stored edition instead."""
+    from service.guide import editions
+
     guide = db.session.get(GuideRequest, request_id)
     if guide is not None:
+        fallback = editions.ready_pdf(guide.edition_year) if guide.personal else None
         guide.status = RequestStatus.FAILED
-        guide.error = "the guide could not be rendered, please try again in a few minutes"
+        guide.pdf_sha256 = fallback.sha256 if fallback else None
+        guide.error = ("your personal page could not be prepared, so here is the guide without it"
+                       if fallback else "the guide could not be rendered, please try again in a few minutes")
         db.session.commit()
     log.error("render of request %s failed: %r", request_id, exc)

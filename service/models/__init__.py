@@ -1,9 +1,14 @@
 """The models, one module per domain; importing this package registers them all."""
 
+from service.models.audit import Erasure, ExportRecord
 from service.models.base import Base
 from service.models.guides import Edition, EditionStatus, GuideRequest, RenderedPdf, RequestStatus
+from service.models.mail import EmailKind, EmailStatus, SentEmail
+from service.models.metrics import Download, PageView
 from service.models.outbox import OutboxMessage
 from service.models.salaries import DataSnapshot, Listing
+from service.models.schedule import ScheduleRun
+from service.models.staff import StaffUser
 from service.models.subscribers import ConsentEvent, ConsentKind, Subscriber, SubscriberStatus
 
 __all__ = [
@@ -11,13 +16,22 @@ __all__ = [
     "ConsentEvent",
     "ConsentKind",
     "DataSnapshot",
+    "Download",
     "Edition",
     "EditionStatus",
+    "EmailKind",
+    "EmailStatus",
+    "Erasure",
+    "ExportRecord",
     "GuideRequest",
     "Listing",
     "OutboxMessage",
+    "PageView",
     "RenderedPdf",
     "RequestStatus",
+    "ScheduleRun",
+    "SentEmail",
+    "StaffUser",
     "Subscriber",
     "SubscriberStatus",
 ]

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import DateTime, MetaData, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -18,17 +18,13 @@ NAMING = {
 }
 
 
+__all__ = ["Base", "StrEnum", "created_at_column", "updated_at_column"]
+
+
 class Base(DeclarativeBase):
     """Declarative base with a naming convention."""
 
     metadata = MetaData(naming_convention=NAMING)
-
-
-class StrEnum(str, enum.Enum):
-    """An enum whose values are stored as plain strings."""
-
-    def __str__(self) -> str:
-        return self.value
 
 
 def created_at_column() -> Mapped[datetime]:

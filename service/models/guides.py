@@ -91,3 +91,8 @@ class GuideRequest(Base):
     ready_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     subscriber: Mapped[Subscriber] = relationship()
+
+    @property
+    def downloadable(self) -> bool:
+        """Whether there is a PDF to hand over: the one asked for, or the edition when a personal render failed."""
+        return self.pdf_sha256 is not None and self.status in (RequestStatus.READY, RequestStatus.FAILED)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
-from service import signup, storage
+from service import signup, storage, tracking
 from service.extensions import db, limiter
 from service.forms import GuideForm
+from service.guide import editions
 from service.models import GuideRequest, RequestStatus
 from service.models.guides import new_token
 
@@ -28,7 +29,10 @@ def landing() -> ResponseReturnValue:
     """The landing page with the form."""
     form = GuideForm(data={key: request.args.get(key, "") for key in ("utm_source", "utm_medium", "utm_campaign")})
     form.referrer.data = request.referrer or ""
-    return render_template("landing.html", form=form)
+    if request.method == "GET":
+        tracking.count_view("landing")
+        db.session.commit()
+    return render_template("landing.html", form=form, year=editions.current_year())
 
 
 @bp.post("/guide")
@@ -37,15 +41,15 @@ def submit() -> ResponseReturnValue:
     """Validate the form, record the signup, and send every address to the same kind of page."""
     if request.mimetype not in ("application/x-www-form-urlencoded", "multipart/form-data"):
         abort(415)
-    form = GuideForm()
-    if not form.validate():
-        return render_template("landing.html", form=form), 422
+    form, year = GuideForm(), editions.current_year()
+    if not form.validate_for(year):
+        return render_template("landing.html", form=form, year=year), 422
     if form.is_bot():
         return redirect(url_for("guide.thanks", token=new_token()), 303)
     guide = signup.submit(
-        signup.Signup(email=form.email.data, newsletter=form.newsletter.data),
+        signup.Signup(email=form.email.data, newsletter=form.newsletter.data, personal=form.personal()),
         _visit(form),
-        year=current_app.config["EDITION_YEAR"],
+        year=year,
         brand=current_app.config["BRAND_NAME"],
     )
     return redirect(url_for("guide.thanks", token=guide.token), 303)
@@ -75,17 +79,16 @@ def _request_or_404(token: str) -> GuideRequest:
 def thanks(token: str) -> ResponseReturnValue:
     """The thank-you page: progress until the PDF is ready, then the download starts by itself."""
     guide = _request_or_404(token)
-    return render_template("thanks.html", guide=guide, ready=guide.status == RequestStatus.READY)
+    return render_template("thanks.html", guide=guide, ready=guide.downloadable)
 
 
 @bp.get("/guide/<token>/status")
 def status(token: str) -> ResponseReturnValue:
     """The request's progress as JSON, for the thank-you page's script."""
     guide = _request_or_404(token)
-    ready = guide.status == RequestStatus.READY
     return {
         "status": guide.status.value,
-        "download_url": url_for("guide.download", token=token) if ready else None,
+        "download_url": url_for("guide.download", token=token) if guide.downloadable else None,
         "error": guide.error if guide.status == RequestStatus.FAILED else None,
     }
 
@@ -94,16 +97,10 @@ def status(token: str) -> ResponseReturnValue:
 def download(token: str) -> ResponseReturnValue:
     """Stream the PDF as an attachment, with an ETag and range support."""
     guide = _request_or_404(token)
-    if guide.status != RequestStatus.READY or not guide.pdf_sha256:
+    if not guide.downloadable:
         return redirect(url_for("guide.thanks", token=token), 303)
-    response = send_file(
-        storage.store().path_for(guide.pdf_sha256),
-        mimetype="application/pdf",
-        as_attachment=True,
-        download_name=f"Remote-Salary-Guide-{guide.edition_year}.pdf",
-        etag=guide.pdf_sha256,
-        conditional=True,
-        max_age=3600,
-    )
-    response.headers["Cache-Control"] = "private, max-age=3600"
+    response = storage.send_pdf(guide.pdf_sha256, f"Remote-Salary-Guide-{guide.edition_year}.pdf")
+    if tracking.is_full_download(request, response):
+        tracking.record_download(guide)
+        db.session.commit()
     return response

@@ -1,0 +1,86 @@
+"""Editions: one guide a year, rendered ahead of time so the common request never waits."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import select, update
+
+import pdf
+from service import storage
+from service.extensions import db
+from service.guide import context, rendering
+from service.models import Edition, EditionStatus, RenderedPdf
+
+log = logging.getLogger(__name__)
+
+
+def current_edition() -> Edition | None:
+    """The published edition (the newest, should two ever be published)."""
+    query = select(Edition).where(Edition.status == EditionStatus.PUBLISHED).order_by(Edition.year.desc()).limit(1)
+    return db.session.scalars(query).first()
+
+
+def current_year() -> int:
+    """The year visitors get: the published edition's, else the configured one."""
+    year = db.session.scalar(
+        select(Edition.year).where(Edition.status == EditionStatus.PUBLISHED).order_by(Edition.year.desc()).limit(1)
+    )
+    return year or int(current_app.config["EDITION_YEAR"])
+
+
+def _edition(year: int) -> Edition:
+    """The edition row for a year, created as a draft if new."""
+    edition = db.session.scalars(select(Edition).where(Edition.year == year)).first()
+    if edition is None:
+        edition = Edition(year=year, title=f"Remote Salary Guide {year}", status=EditionStatus.DRAFT)
+        db.session.add(edition)
+        db.session.flush()
+    return edition
+
+
+def render(year: int) -> Edition:
+    """Render (or reuse) the edition's generic PDF and its personal base from the current data and template,
+    and record the generic one (the base is what personal guides are merged from)."""
+    rendered = rendering.ensure_pdf(year, None)
+    rendering.ensure_personal_base(year)
+    edition = _edition(year)
+    edition.snapshot_id = context.current_snapshot_id()
+    edition.template_version = pdf.TEMPLATE_VERSION
+    edition.pdf_sha256, edition.pdf_size, edition.page_count = rendered.sha256, rendered.size, rendered.page_count
+    db.session.commit()
+    return edition
+
+
+def publish(year: int) -> Edition:
+    """Make a year's edition the current one; the one before it is archived (its links keep working)."""
+    edition = render(year)
+    db.session.execute(
+        update(Edition).where(Edition.status == EditionStatus.PUBLISHED, Edition.id != edition.id)
+        .values(status=EditionStatus.ARCHIVED)
+    )
+    if edition.status != EditionStatus.PUBLISHED:
+        edition.status, edition.published_at = EditionStatus.PUBLISHED, datetime.now(UTC)
+    db.session.commit()
+    return edition
+
+
+def ready_pdf(year: int, inputs: dict[str, Any] | None = None) -> RenderedPdf | None:
+    """The generic PDF (or, with `rendering.PERSONAL_BASE`, the personal base) for this year under today's
+    template and data, if it is already stored."""
+    key = rendering.content_key(pdf.TEMPLATE_VERSION, context.current_snapshot_id(), year, inputs)
+    found = db.session.scalars(select(RenderedPdf).where(RenderedPdf.content_key == key)).first()
+    return found if found is not None and storage.store().exists(found.sha256) else None
+
+
+def prerender_current() -> str:
+    """Render the current edition now unless its PDF for today's inputs is stored already."""
+    year = current_year()
+    if ready_pdf(year) is not None and ready_pdf(year, rendering.PERSONAL_BASE) is not None:
+        return f"edition {year} already rendered"
+    edition = render(year)
+    log.info("pre-rendered edition %s: %s pages", year, edition.page_count)
+    return f"edition {year} rendered"

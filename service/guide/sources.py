@@ -1,0 +1,56 @@
+"""The guide's sources, licences and caveats: the methodology page prints these as they are."""
+
+from __future__ import annotations
+
+SOURCES = [
+    {
+        "name": "World Bank, World Development Indicators: PPP conversion factor, GDP (PA.NUS.PPP)",
+        "publisher": "World Bank (International Comparison Program; Eurostat-OECD PPP Programme)",
+        "vintage": "WDI, July 2026 update; years up to 2025",
+        "licence": "CC BY 4.0",
+        "url": "https://data.worldbank.org/indicator/PA.NUS.PPP",
+        "used_for": "Price levels of the 23 cities outside the United States (national figures)",
+    },
+    {
+        "name": "World Bank, World Development Indicators: Official exchange rate (PA.NUS.FCRF)",
+        "publisher": "World Bank (IMF International Financial Statistics)",
+        "vintage": "WDI, July 2026 update; euro-area members up to 2024",
+        "licence": "CC BY 4.0",
+        "url": "https://data.worldbank.org/indicator/PA.NUS.FCRF",
+        "used_for": "Converting listings to US$ and salaries to local currency",
+    },
+    {
+        "name": "U.S. Bureau of Economic Analysis: Regional Price Parities by MSA (MARPP)",
+        "publisher": "U.S. Bureau of Economic Analysis",
+        "vintage": "Released 19 February 2026; statistics for 2024",
+        "licence": "Public domain (17 U.S.C. §105)",
+        "url": "https://www.bea.gov/data/prices-inflation/regional-price-parities-state-and-metro-area",
+        "used_for": "Price levels of New York, San Francisco and Austin (metro figures)",
+    },
+    {
+        "name": "ai-jobs.net salaries dataset (sample data)",
+        "publisher": "ai-jobs.net",
+        "vintage": "Downloaded September 2025; work years 2020–2024",
+        "licence": "CC0 1.0 (public domain)",
+        "url": "https://aijobs.net/salaries/download/",
+        "used_for": "Salary listings with disclosed salaries (sample data set shipped with the service)",
+    },
+    {
+        "name": "ISO 3166 and ISO 4217 code lists (datasets/country-codes)",
+        "publisher": "ISO; SIX on behalf of ISO",
+        "vintage": "May 2026",
+        "licence": "ODC-PDDL-1.0",
+        "url": "https://github.com/datasets/country-codes",
+        "used_for": "Countries and their currencies",
+    },
+]
+
+CAVEATS = [
+    "Purchasing-power parities are national averages (World Bank ICP) except for the three US metros, "
+    "which use BEA Regional Price Parities; a capital city is usually dearer than its country's average.",
+    "PPP values after the latest ICP benchmark (2021) are World Bank extrapolations and may be revised.",
+    "Salaries are those disclosed in listings; listings that disclose pay may differ from those that do not.",
+    "A role × seniority shows its own band only when it has enough listings; "
+    "otherwise the category's figures stand in.",
+    "Price levels describe GDP-wide prices, not rents or a personal basket of goods.",
+]

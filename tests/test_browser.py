@@ -1,0 +1,70 @@
+"""The visitor's path in a real browser: Debian's Chromium driven by Playwright."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from tests.conftest import SAMPLE
+from tests.services import RedisServer
+from tests.stack import Stack
+
+pytestmark = pytest.mark.slow
+CHROMIUM = "/usr/bin/chromium"
+# Flags for a closed network and a root user (see docs/testing.md).
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture
+def stack(tmp_path: Path):
+    redis = RedisServer(tmp_path)
+    redis.start()
+    running = Stack(tmp_path, redis.url)
+    running.flask("db", "upgrade")
+    running.flask("salaries", "import", str(SAMPLE), "--format", "aijobs")
+    running.start_web()
+    running.start_worker()
+    yield running
+    running.stop()
+    redis.stop()
+
+
+@pytest.fixture
+def browser():
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+def test_visitor_fills_the_form_and_the_download_starts(stack: Stack, browser, tmp_path: Path):
+    page = browser.new_page(accept_downloads=True, viewport={"width": 1200, "height": 800})
+    page.goto(stack.url + "/")
+    page.screenshot(path=tmp_path / "landing.png", full_page=True)
+    page.fill("#email", "browser@example.com")
+    page.check("input[name=newsletter]")
+    with page.expect_download(timeout=90_000) as download_info:
+        page.click("button[type=submit]")
+        page.wait_for_url("**/guide/*")
+        assert page.locator("h1").inner_text() == "Thank you!"
+    download = download_info.value
+    assert download.suggested_filename == "Remote-Salary-Guide-2026.pdf"
+    saved = tmp_path / download.suggested_filename
+    download.save_as(saved)
+    assert saved.read_bytes().startswith(b"%PDF-")
+    page.wait_for_selector("#download:not([hidden])")
+    assert "ready" in page.locator(".state").inner_text()
+    page.screenshot(path=tmp_path / "thanks.png", full_page=True)
+    assert (tmp_path / "thanks.png").stat().st_size > 0
+
+
+def test_bad_email_shows_a_message_on_the_form(stack: Stack, browser):
+    page = browser.new_page()
+    page.goto(stack.url + "/")
+    page.fill("#email", "not-an-address")
+    page.click("button[type=submit]")
+    assert "doesn't look right" in page.locator(".error").first.inner_text()
+    assert page.input_value("#email") == "not-an-address"

@@ -1,0 +1,146 @@
+"""Editions rendered ahead: publishing, the content key, instant delivery, and renders that fail."""
+
+from __future__ import annotations
+
+import io
+
+from pypdf import PdfReader
+from sqlalchemy import func, select
+
+import pdf
+from service import storage
+from service.extensions import db
+from service.guide import editions, rendering
+from service.models import Edition, EditionStatus, GuideRequest, OutboxMessage, RenderedPdf, RequestStatus
+from tests.conftest import csrf_token, make_app, run_jobs
+from tests.services import RedisServer
+
+PERSONAL = {"role": "Data Scientist", "seniority": "senior", "salary": "90000", "currency": "EUR", "city": "lisbon"}
+
+
+def invoke(app, *args):
+    result = app.test_cli_runner().invoke(args=list(args))
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def signup(client, **fields):
+    return client.post("/guide", data={"csrf_token": csrf_token(client.get("/").text), **fields})
+
+
+def pdf_of(app, token: str) -> PdfReader:
+    response = app.test_client().get(f"/guide/{token}/download")
+    assert response.status_code == 200
+    data = response.data
+    response.close()
+    return PdfReader(io.BytesIO(data))
+
+
+def test_render_then_publish_records_the_edition(sample_app):
+    output = invoke(sample_app, "guide", "render", "--year", "2026")
+    assert "Remote Salary Guide 2026: draft" in output
+    with sample_app.app_context():
+        edition = db.session.scalars(select(Edition)).one()
+        assert edition.status == EditionStatus.DRAFT and edition.template_version == pdf.TEMPLATE_VERSION
+        assert edition.snapshot_id is not None and edition.page_count >= 8
+        path = storage.store().path_for(edition.pdf_sha256)
+        assert path.stat().st_size == edition.pdf_size
+        assert editions.current_year() == 2026  # nothing published: the configured year
+    invoke(sample_app, "guide", "publish", "--year", "2026")
+    invoke(sample_app, "guide", "publish", "--year", "2027")
+    with sample_app.app_context():
+        status = dict(db.session.execute(select(Edition.year, Edition.status)).all())
+        assert status == {2026: EditionStatus.ARCHIVED, 2027: EditionStatus.PUBLISHED}
+        assert editions.current_year() == 2027
+        # per year: the edition and the personal base that personal guides are merged from
+        assert db.session.scalar(select(func.count()).select_from(RenderedPdf)) == 4
+        assert editions.ready_pdf(2027, rendering.PERSONAL_BASE) is not None
+
+
+def test_the_content_key_changes_with_each_input():
+    base = rendering.content_key("t1", 1, 2026, None)
+    assert base == rendering.content_key("t1", 1, 2026, None)
+    others = [rendering.content_key("t2", 1, 2026, None), rendering.content_key("t1", 2, 2026, None),
+              rendering.content_key("t1", 1, 2027, None), rendering.content_key("t1", 1, 2026, PERSONAL)]
+    assert len({base, *others}) == 5
+
+
+def test_a_stored_pdf_is_reused_not_rendered_again(sample_app):
+    with sample_app.app_context():
+        first = rendering.ensure_pdf(2026, None)
+        again = rendering.ensure_pdf(2026, None)
+        assert (again.id, again.render_ms, again.sha256) == (first.id, first.render_ms, first.sha256)
+        storage.store().path_for(first.sha256).unlink()  # a lost file is rendered again under the same key
+        restored = rendering.ensure_pdf(2026, None)
+        assert restored.id == first.id and storage.store().exists(restored.sha256)
+
+
+def test_a_plain_request_is_ready_when_the_post_commits_even_with_redis_down(sample_database_url, tmp_path):
+    redis = RedisServer(tmp_path)
+    redis.start()
+    app = make_app(sample_database_url, redis.url, tmp_path / "instance")
+    invoke(app, "guide", "publish", "--year", "2026")
+    client = app.test_client()
+    form_page = client.get("/").text
+    redis.stop()
+    response = client.post("/guide", data={"csrf_token": csrf_token(form_page), "email": "now@example.com"})
+    assert response.status_code == 303
+    token = response.headers["Location"].rsplit("/", 1)[1]
+    assert client.get(f"/guide/{token}/status").json["status"] == "ready"  # the first answer
+    assert pdf_of(app, token).metadata.title == "Remote Salary Guide 2026"
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(OutboxMessage).where(
+            OutboxMessage.job.like("%render_guide"))) == 0
+        db.session.remove()  # return the session's connection before the pool is disposed, or it leaks
+        db.engine.dispose()
+
+
+def test_links_to_an_older_edition_keep_working(sample_app):
+    invoke(sample_app, "guide", "publish", "--year", "2026")
+    client = sample_app.test_client()
+    old = signup(client, email="early@example.com").headers["Location"].rsplit("/", 1)[1]
+    invoke(sample_app, "guide", "publish", "--year", "2027")
+    new = signup(client, email="late@example.com").headers["Location"].rsplit("/", 1)[1]
+    assert pdf_of(sample_app, old).metadata.title == "Remote Salary Guide 2026"
+    assert pdf_of(sample_app, new).metadata.title == "Remote Salary Guide 2027"
+    assert "Remote Salary Guide 2027" in client.get("/").text
+
+
+def test_a_personal_request_goes_through_the_queue(sample_app):
+    invoke(sample_app, "guide", "publish", "--year", "2026")
+    response = signup(sample_app.test_client(), email="me@example.com", **PERSONAL)
+    token = response.headers["Location"].rsplit("/", 1)[1]
+    with sample_app.app_context():
+        assert db.session.scalars(select(GuideRequest)).one().status == RequestStatus.QUEUED
+    run_jobs(sample_app)
+    reader = pdf_of(sample_app, token)
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert "Lisbon" in text and "Data Scientist" in text and "90,000" in text
+    with sample_app.app_context():  # merged into the stored personal base: its pages, no new full render
+        assert len(reader.pages) == editions.ready_pdf(2026, rendering.PERSONAL_BASE).page_count
+        assert db.session.scalar(select(func.count()).select_from(RenderedPdf)) == 3
+
+
+def test_a_render_past_its_time_limit_fails_and_offers_the_edition(sample_database_url, redis_server, tmp_path):
+    import redis as redis_client
+
+    from workers.worker import make_worker
+
+    redis_client.Redis.from_url(redis_server.url).flushall()
+    app = make_app(sample_database_url, redis_server.url, tmp_path / "instance", RENDER_TIMEOUT=1)
+    invoke(app, "guide", "publish", "--year", "2026")
+    token = signup(app.test_client(), email="slow@example.com", **PERSONAL).headers["Location"].rsplit("/", 1)[1]
+    with app.app_context():
+        # Without its stored personal base the job renders the whole base again (a full render, then the
+        # insert and the merge): well past RQ's smallest limit of one second.
+        storage.store().path_for(editions.ready_pdf(2026, rendering.PERSONAL_BASE).sha256).unlink()
+        make_worker(("render",)).work(burst=True)  # a real forked work horse, killed at the limit
+        guide = db.session.scalars(select(GuideRequest)).one()
+        assert guide.status == RequestStatus.FAILED
+        assert "personal page could not be prepared" in guide.error
+        edition = db.session.scalars(select(Edition)).one()
+        assert guide.pdf_sha256 == edition.pdf_sha256
+    status = app.test_client().get(f"/guide/{token}/status").json
+    assert status["status"] == "failed" and status["download_url"]
+    with app.app_context():
+        db.engine.dispose()

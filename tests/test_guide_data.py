@@ -1,0 +1,115 @@
+"""`flask guide data`: the guide's figures from the data in the database, checked independently."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import numpy as np
+import pytest
+from sqlalchemy import text
+
+from service.extensions import db
+from service.guide import context
+from tests.conftest import SAMPLE, make_app
+
+
+def guide_data(app) -> dict:
+    result = app.test_cli_runner().invoke(args=["guide", "data", "--year", "2026"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def raw_remote_rows(years: set[int]) -> list[dict[str, str]]:
+    """The sample's fully remote rows of the given work years, read straight from the CSV."""
+    with SAMPLE.open(newline="") as handle:
+        return [r for r in csv.DictReader(handle) if r["remote_ratio"] == "100" and int(r["work_year"]) in years]
+
+
+def salaries_by(app, *columns: str, start: str, end: str) -> dict[tuple, list[float]]:
+    """Annual US$ salaries of the remote listings in the window, grouped, by plain SQL."""
+    query = text(f"SELECT {', '.join(columns)}, salary_annual_usd FROM listings "
+                 "WHERE remote AND posted_at > :start AND posted_at <= :end")
+    groups: dict[tuple, list[float]] = {}
+    with app.app_context():
+        for row in db.session.execute(query, {"start": start, "end": end}):
+            groups.setdefault(tuple(row[:-1]), []).append(row[-1])
+    return groups
+
+
+def quartiles(values: list[float]) -> list[float]:
+    return list(np.percentile(values, [25, 50, 75]))  # NumPy's default: linear interpolation
+
+
+def test_window_and_count_match_the_raw_file(sample_app):
+    data = guide_data(sample_app)
+    # Work years become 1 July (docs/data.md); the window ends at the newest posting, 2024-07-01.
+    assert data["window"] == {"months": 24, "start": "2022-07-01", "end": "2024-07-01"}
+    assert data["listings_analysed"] == len(raw_remote_rows({2023, 2024}))
+    assert data["threshold"] == 20 and data["snapshot"]["listing_count"] == 33629
+
+
+def test_category_figures_match_numpy(sample_app):
+    data = guide_data(sample_app)
+    groups = salaries_by(sample_app, "category", start=data["window"]["start"], end=data["window"]["end"])
+    assert {c["category"] for c in data["categories"]} == {key[0] for key in groups}
+    for item in data["categories"]:
+        values = groups[(item["category"],)]
+        assert item["n"] == len(values)
+        assert [item["p25"], item["p50"], item["p75"]] == pytest.approx(quartiles(values), abs=0.01)
+
+
+def test_bands_use_their_own_figures_only_past_the_threshold(sample_app):
+    data = guide_data(sample_app)
+    groups = salaries_by(sample_app, "category", "role", "seniority", start=data["window"]["start"],
+                         end=data["window"]["end"])
+    categories = {c["category"]: c for c in data["categories"]}
+    assert {b["own_band"] for b in data["bands"]} == {True, False}
+    for band in data["bands"]:
+        values = groups[(band["category"], band["role"], band["seniority"])]
+        assert band["n"] == len(values)
+        category = categories[band["category"]]
+        expected = quartiles(values) if band["own_band"] else [category[k] for k in ("p25", "p50", "p75")]
+        assert band["own_band"] == (len(values) >= 20)
+        assert [band["p25"], band["p50"], band["p75"]] == pytest.approx(expected, abs=0.01)
+
+
+def test_the_threshold_is_configuration(sample_database_url, redis_server, tmp_path):
+    app = make_app(sample_database_url, redis_server.url, tmp_path, BAND_THRESHOLD=100000, WINDOW_MONTHS=12)
+    data = guide_data(app)
+    with app.app_context():
+        db.engine.dispose()
+    assert data["threshold"] == 100000 and not any(b["own_band"] for b in data["bands"])
+    assert data["window"]["start"] == "2023-07-01"
+    assert data["listings_analysed"] == len(raw_remote_rows({2024}))
+
+
+def test_cities_cover_all_24_with_consistent_figures(sample_app):
+    data = guide_data(sample_app)
+    with (SAMPLE.parent.parent / "service" / "reference" / "data" / "cities.csv").open() as handle:
+        expected = [row["city_id"] for row in csv.DictReader(handle)]
+    assert [c["city_id"] for c in data["cities"]] == expected and len(expected) == 24
+    medians = {c["category"]: c["p50"] for c in data["categories"]}
+    for city in data["cities"]:
+        assert city["missing"] is None, city
+        if city["basis"] == "metro":
+            assert city["price_level"] == pytest.approx(city["rpp"] / 100)
+        else:
+            assert city["ppp_year"] == city["exchange_rate_year"] == city["year"]
+            assert city["price_level"] == pytest.approx(city["ppp_factor"] / city["exchange_rate"])
+        for ref in city["reference"]:
+            assert ref["salary_usd"] == medians[ref["category"]]
+            assert ref["buys_usd"] == pytest.approx(ref["salary_usd"] / city["price_level"])
+
+
+def test_guide_data_is_the_render_context(sample_app):
+    printed = guide_data(sample_app)
+    with sample_app.app_context():
+        built = context.build(2026)
+    printed.pop("generated_at"), built.pop("generated_at")
+    assert json.loads(json.dumps(built)) == printed
+
+
+def test_no_data_is_a_clear_error(app):
+    result = app.test_cli_runner().invoke(args=["guide", "data", "--year", "2026"])
+    assert result.exit_code != 0 and "salaries import" in result.output
