@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import logging
 import resource
+from types import FrameType
 
 import click
 from flask import current_app
@@ -12,10 +13,28 @@ from flask.cli import with_appcontext
 from rq import Worker
 from rq.job import Job
 from rq.queue import Queue
+from rq.timeouts import JobTimeoutException, UnixSignalDeathPenalty
 
 from service.extensions import db, rq
 
 log = logging.getLogger(__name__)
+
+
+class JobTimeLimit(BaseException):
+    """A job ran past its time limit.
+
+    A BaseException, unlike RQ's JobTimeoutException: WeasyPrint catches `Exception` around each SVG
+    image it draws, so RQ's alarm landing there was logged and swallowed, and the render went on.
+    """
+
+
+class HardDeathPenalty(UnixSignalDeathPenalty):
+    """RQ's SIGALRM time limit, raising what no library's `except Exception` can swallow."""
+
+    def handle_death_penalty(self, signum: int, frame: FrameType | None) -> None:
+        if issubclass(self._exception, JobTimeoutException):
+            raise JobTimeLimit(f"the job ran past its time limit of {self._timeout} s")
+        super().handle_death_penalty(signum, frame)
 
 
 class WarmWorker(Worker):
@@ -27,6 +46,7 @@ class WarmWorker(Worker):
     """
 
     memory_limit_bytes: int | None = None
+    death_penalty_class = HardDeathPenalty
 
     def execute_job(self, job: Job, queue: Queue) -> None:
         """In the parent, before forking a render: have today's statistics computed, so every horse inherits them."""

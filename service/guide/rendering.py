@@ -103,7 +103,7 @@ def fulfil(request_id: int) -> str:
     db.session.commit()
     try:
         rendered = ensure_pdf(guide.edition_year, guide.personal)
-    except Exception as exc:
+    except BaseException as exc:  # the worker's time limit is a BaseException (workers/worker.py)
         db.session.rollback()
         _fail(request_id, exc)
         raise
