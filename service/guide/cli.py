@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
 
 from service.guide import context
+from service.models import Edition
 
 guide_cli = AppGroup("guide", help="The guide: its data and its editions.")
 
@@ -25,10 +27,15 @@ def data_command(year: int | None) -> None:
     click.echo(json.dumps(built, indent=2, ensure_ascii=False))
 
 
-def _edition_summary(edition) -> str:  # type: ignore[no-untyped-def]
-    """One line about an edition."""
-    return (f"{edition.title}: {edition.status.value}, {edition.page_count} pages, {edition.pdf_size:,} bytes, "
-            f"snapshot {edition.snapshot_id}, template {edition.template_version}, sha256 {edition.pdf_sha256[:12]}…")
+def _report(step: Callable[[int], Edition], year: int) -> None:
+    """Run an edition step and print one line about the edition, or a clear error without data."""
+    try:
+        edition = step(year)
+    except context.NoData as problem:
+        raise click.ClickException(str(problem)) from problem
+    click.echo(f"{edition.title}: {edition.status.value}, {edition.page_count} pages, {edition.pdf_size:,} bytes, "
+               f"snapshot {edition.snapshot_id}, template {edition.template_version}, "
+               f"sha256 {(edition.pdf_sha256 or '')[:12]}…")
 
 
 @guide_cli.command("render")
@@ -37,10 +44,7 @@ def render_command(year: int) -> None:
     """Render an edition's PDF from the current data (a draft until published)."""
     from service.guide import editions
 
-    try:
-        click.echo(_edition_summary(editions.render(year)))
-    except context.NoData as problem:
-        raise click.ClickException(str(problem)) from problem
+    _report(editions.render, year)
 
 
 @guide_cli.command("publish")
@@ -49,7 +53,4 @@ def publish_command(year: int) -> None:
     """Make an edition the current one (rendering it first if needed)."""
     from service.guide import editions
 
-    try:
-        click.echo(_edition_summary(editions.publish(year)))
-    except context.NoData as problem:
-        raise click.ClickException(str(problem)) from problem
+    _report(editions.publish, year)

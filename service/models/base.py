@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import DateTime, MetaData, func
+from sqlalchemy import DateTime, Enum, MetaData, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 # Named constraints, so batch migrations on SQLite can find and alter them.
@@ -18,7 +18,7 @@ NAMING = {
 }
 
 
-__all__ = ["Base", "StrEnum", "created_at_column", "updated_at_column"]
+__all__ = ["Base", "StrEnum", "created_at_column", "enum_column", "updated_at_column"]
 
 
 class Base(DeclarativeBase):
@@ -37,3 +37,8 @@ def updated_at_column() -> Mapped[datetime]:
     return mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now(), nullable=False
     )
+
+
+def enum_column(cls: type[StrEnum], name: str, length: int) -> Enum:
+    """A portable enum type (a checked VARCHAR on every engine) storing the members' values."""
+    return Enum(cls, name=name, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e])

@@ -6,10 +6,10 @@ import secrets
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Enum, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from service.models.base import Base, StrEnum, created_at_column, updated_at_column
+from service.models.base import Base, StrEnum, created_at_column, enum_column, updated_at_column
 from service.models.subscribers import Subscriber
 
 
@@ -30,10 +30,6 @@ class RequestStatus(StrEnum):
     FAILED = "failed"
 
 
-def _enum(cls: type[StrEnum], name: str) -> Enum:
-    """A portable enum column storing the values."""
-    return Enum(cls, name=name, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e])
-
 
 def new_token() -> str:
     """A random public token: 192 bits, URL-safe."""
@@ -48,7 +44,9 @@ class Edition(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     year: Mapped[int] = mapped_column(Integer, unique=True)
     title: Mapped[str] = mapped_column(String(120))
-    status: Mapped[EditionStatus] = mapped_column(_enum(EditionStatus, "edition_status"), default=EditionStatus.DRAFT)
+    status: Mapped[EditionStatus] = mapped_column(
+        enum_column(EditionStatus, "edition_status", 16), default=EditionStatus.DRAFT
+    )
     snapshot_id: Mapped[int | None] = mapped_column(Integer)
     template_version: Mapped[str | None] = mapped_column(String(64))
     pdf_sha256: Mapped[str | None] = mapped_column(String(64))
@@ -81,7 +79,9 @@ class GuideRequest(Base):
     token: Mapped[str] = mapped_column(String(43), unique=True, default=new_token)
     subscriber_id: Mapped[int] = mapped_column(ForeignKey("subscribers.id", ondelete="CASCADE"), index=True)
     edition_year: Mapped[int] = mapped_column(Integer)
-    status: Mapped[RequestStatus] = mapped_column(_enum(RequestStatus, "request_status"), default=RequestStatus.QUEUED)
+    status: Mapped[RequestStatus] = mapped_column(
+        enum_column(RequestStatus, "request_status", 16), default=RequestStatus.QUEUED
+    )
     personal: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     content_key: Mapped[str | None] = mapped_column(String(64))
     pdf_sha256: Mapped[str | None] = mapped_column(String(64))

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, Enum, ForeignKey, Integer, String, Text
+from sqlalchemy import DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from service.models.base import Base, StrEnum, created_at_column, updated_at_column
+from service.models.base import Base, StrEnum, created_at_column, enum_column, updated_at_column
 from service.models.subscribers import Subscriber
 
 
@@ -29,10 +29,6 @@ class EmailStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
-def _enum(cls: type[StrEnum], name: str) -> Enum:
-    """A portable enum column storing the values."""
-    return Enum(cls, name=name, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e])
-
 
 class SentEmail(Base):
     """One message to one subscriber; `key` makes retries and duplicate jobs collapse into one send."""
@@ -41,7 +37,7 @@ class SentEmail(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(128), unique=True)
-    kind: Mapped[EmailKind] = mapped_column(_enum(EmailKind, "email_kind"))
+    kind: Mapped[EmailKind] = mapped_column(enum_column(EmailKind, "email_kind", 16))
     template: Mapped[str] = mapped_column(String(64))  # templates/email/<template>.txt and .html
     subscriber_id: Mapped[int] = mapped_column(ForeignKey("subscribers.id", ondelete="CASCADE"), index=True)
     guide_request_id: Mapped[int | None] = mapped_column(
@@ -50,7 +46,9 @@ class SentEmail(Base):
     consent_event_id: Mapped[int | None] = mapped_column(
         ForeignKey("consent_events.id", ondelete="CASCADE"), index=True
     )
-    status: Mapped[EmailStatus] = mapped_column(_enum(EmailStatus, "email_status"), default=EmailStatus.PENDING)
+    status: Mapped[EmailStatus] = mapped_column(
+        enum_column(EmailStatus, "email_status", 16), default=EmailStatus.PENDING
+    )
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str | None] = mapped_column(Text)
     message_id: Mapped[str | None] = mapped_column(String(255))

@@ -5,10 +5,10 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey, String, event
+from sqlalchemy import ForeignKey, String, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from service.models.base import Base, StrEnum, created_at_column, updated_at_column
+from service.models.base import Base, StrEnum, created_at_column, enum_column, updated_at_column
 
 
 class SubscriberStatus(StrEnum):
@@ -30,10 +30,6 @@ class ConsentKind(StrEnum):
     RESUBSCRIBE = "resubscribe"
 
 
-def _enum(cls: type[StrEnum], name: str) -> Enum:
-    """A portable enum column storing the values (not the member names)."""
-    return Enum(cls, name=name, native_enum=False, length=32, values_callable=lambda e: [m.value for m in e])
-
 
 class Subscriber(Base):
     """One person, on their normalised address."""
@@ -44,7 +40,7 @@ class Subscriber(Base):
     uuid: Mapped[str] = mapped_column(String(36), unique=True, default=lambda: str(uuid.uuid4()))
     email: Mapped[str] = mapped_column(String(320), unique=True)
     status: Mapped[SubscriberStatus] = mapped_column(
-        _enum(SubscriberStatus, "subscriber_status"), default=SubscriberStatus.GUIDE_ONLY
+        enum_column(SubscriberStatus, "subscriber_status", 32), default=SubscriberStatus.GUIDE_ONLY
     )
     created_at: Mapped[datetime] = created_at_column()
     updated_at: Mapped[datetime] = updated_at_column()
@@ -59,7 +55,7 @@ class ConsentEvent(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     subscriber_id: Mapped[int] = mapped_column(ForeignKey("subscribers.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[ConsentKind] = mapped_column(_enum(ConsentKind, "consent_kind"))
+    kind: Mapped[ConsentKind] = mapped_column(enum_column(ConsentKind, "consent_kind", 32))
     form: Mapped[str] = mapped_column(String(64))
     form_version: Mapped[str] = mapped_column(String(32))
     consent_text_hash: Mapped[str | None] = mapped_column(String(71))
