@@ -29,7 +29,7 @@ sample: db
 	@$(FLASK) salaries import $(SAMPLE) --format aijobs --if-empty
 
 bench: install-test ## Benchmarks: figures and ratios (see docs/benchmarks.md)
-	@scripts/install-bench.sh
+	@scripts/install-system.sh --bench
 	$(VENV)/bin/python -m bench
 
 lint:

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Install the Debian packages the service (and, with --test, its test suite) needs; skip what is there.
+# Install the Debian packages the service needs (--test: and its tests; --bench: and its benchmarks); skip what is there.
 set -euo pipefail
 
 RUN_PACKAGES=(
@@ -13,9 +13,16 @@ TEST_PACKAGES=(
   chromium                                            # the visitor's browser, driven by Playwright
   fonts-dejavu-core
 )
+BENCH_PACKAGES=(
+  wrk                                                 # load generator for `make bench`
+  nginx-light                                         # the download yardstick (Debian may start it on :80; the bench runs its own)
+)
 
 packages=("${RUN_PACKAGES[@]}")
-if [[ "${1:-}" == "--test" ]]; then packages+=("${TEST_PACKAGES[@]}"); fi
+case "${1:-}" in
+  --test) packages+=("${TEST_PACKAGES[@]}") ;;
+  --bench) packages+=("${TEST_PACKAGES[@]}" "${BENCH_PACKAGES[@]}") ;;
+esac
 
 missing=()
 for pkg in "${packages[@]}"; do
