@@ -148,36 +148,34 @@ def make_app(database_url: str, redis_url: str, instance: Path, **overrides: Any
     return create_app(settings)
 
 
+def _running_app(database_url: str, redis_server: RedisServer, instance: Path) -> Iterator[Flask]:
+    """An app on `database_url` with an empty Redis, its connections closed afterwards."""
+    redis.Redis.from_url(redis_server.url).flushall()
+    application = make_app(database_url, redis_server.url, instance)
+    yield application
+    with application.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
 @pytest.fixture
 def app(database_url: str, redis_server: RedisServer, tmp_path: Path) -> Iterator[Flask]:
     """The app on a fresh database (each engine) and an empty Redis."""
-    redis.Redis.from_url(redis_server.url).flushall()
-    application = make_app(database_url, redis_server.url, tmp_path / "instance")
-    yield application
-    with application.app_context():
-        db.engine.dispose()
+    yield from _running_app(database_url, redis_server, tmp_path / "instance")
 
 
 @pytest.fixture
 def sample_app(sample_database_url: str, redis_server: RedisServer, tmp_path: Path) -> Iterator[Flask]:
     """The app on a database holding the sample data (each engine) and an empty Redis."""
-    redis.Redis.from_url(redis_server.url).flushall()
-    application = make_app(sample_database_url, redis_server.url, tmp_path / "instance")
-    yield application
-    with application.app_context():
-        db.engine.dispose()
+    yield from _running_app(sample_database_url, redis_server, tmp_path / "instance")
 
 
 @pytest.fixture
 def sqlite_app(sqlite_template: Path, redis_server: RedisServer, tmp_path: Path) -> Iterator[Flask]:
     """The app on SQLite only, for tests that are not about the database."""
-    redis.Redis.from_url(redis_server.url).flushall()
     path = tmp_path / "test.db"
     shutil.copyfile(sqlite_template, path)
-    application = make_app(f"sqlite:///{path}", redis_server.url, tmp_path / "instance")
-    yield application
-    with application.app_context():
-        db.engine.dispose()
+    yield from _running_app(f"sqlite:///{path}", redis_server, tmp_path / "instance")
 
 
 @pytest.fixture
