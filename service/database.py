@@ -7,7 +7,6 @@ from typing import Any
 
 from flask import Flask
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
 
 from service.extensions import db, migrate
 
@@ -34,7 +33,3 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
-
-def is_engine(engine: Engine, name: str) -> bool:
-    """Whether the engine speaks the named dialect."""
-    return engine.dialect.name == name

@@ -26,10 +26,8 @@ def current_edition() -> Edition | None:
 
 def current_year() -> int:
     """The year visitors get: the published edition's, else the configured one."""
-    year = db.session.scalar(
-        select(Edition.year).where(Edition.status == EditionStatus.PUBLISHED).order_by(Edition.year.desc()).limit(1)
-    )
-    return year or int(current_app.config["EDITION_YEAR"])
+    edition = current_edition()
+    return edition.year if edition else int(current_app.config["EDITION_YEAR"])
 
 
 def _edition(year: int) -> Edition:
