@@ -29,7 +29,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         hops = int(settings["PROXY_HOPS"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
 
-    from service import admin, database, logs, mail, newsletter, queue, storage
+    from service import admin, database, logs, mail, newsletter, outbox, storage
     from service.extensions import csrf, limiter
     from service.web import admin as admin_views
     from service.web import delivery as delivery_views
@@ -38,7 +38,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     logs.init_app(app)
     database.init_app(app)
-    queue.init_app(app)
+    outbox.init_app(app)
     storage.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)

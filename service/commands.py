@@ -1,4 +1,8 @@
-"""The operator's CLI: `flask --app wsgi <group> <command>`."""
+"""The operator's CLI: `flask --app wsgi <group> <command>`.
+
+`flask worker run` and `flask scheduler run` are the process entry points in `workers/`; they reach the
+CLI through the `flask.commands` entry points in pyproject.toml, so `service/` never imports `workers/`.
+"""
 
 from __future__ import annotations
 
@@ -6,15 +10,15 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from service import outbox
+
 outbox_cli = AppGroup("outbox", help="The queue's outbox.")
 
 
 @outbox_cli.command("relay")
 def relay_command() -> None:
     """Enqueue every job the outbox holds that Redis has not taken."""
-    from service import queue
-
-    sent = queue.relay(grace_seconds=0)
+    sent = outbox.relay(grace_seconds=0)
     click.echo(f"{sent} job(s) handed to Redis")
 
 
@@ -22,14 +26,7 @@ def init_app(app: Flask) -> None:
     """Register the command groups."""
     from service.guide.cli import guide_cli
     from service.salaries.cli import salaries_cli
-    from workers import scheduler, worker
 
-    scheduler_cli = AppGroup("scheduler", help="The one process that runs the schedules.")
-    scheduler_cli.add_command(scheduler.run_command)
-    worker_cli = AppGroup("worker", help="The warm worker that runs the queued jobs.")
-    worker_cli.add_command(worker.run_command)
-    app.cli.add_command(worker_cli)
     app.cli.add_command(outbox_cli)
-    app.cli.add_command(scheduler_cli)
     app.cli.add_command(salaries_cli)
     app.cli.add_command(guide_cli)

@@ -38,6 +38,14 @@ DEFAULTS: dict[str, Any] = {
     "EDITION_CRON": "0 3 1 1 *",  # the yearly new edition
     "RELAY_INTERVAL": 10,  # seconds between outbox relay runs
     "RELAY_GRACE": 5,  # an outbox row younger than this is left to the request that wrote it
+    # Faults (docs/design.md, "When a process dies or hangs").
+    "REDIS_TIMEOUT": 0.5,  # seconds: connect and socket timeout of every Redis client
+    "REDIS_BREAKER_SECONDS": 5,  # after a Redis failure the web tier leaves Redis alone this long
+    "JOB_MAX_ATTEMPTS": 3,  # runs a job gets in all (a raise, a dead work horse, a dead worker) before it fails
+    "JOB_RETRY_BACKOFF": 2,  # seconds before the first retry; each next pause is 4 times longer
+    "RENDER_STALE_AFTER": 180,  # seconds a request may sit queued or rendering with no live job before the sweep
+    "SWEEP_INTERVAL": 60,  # seconds between sweeps for stuck requests
+    "DATABASE_TIMEOUT": 3,  # seconds to connect to PostgreSQL before a request answers 503
     "LOG_LEVEL": "INFO",
     "SQL_ECHO": False,
     # Email and the newsletter (service/mail, service/newsletter).
@@ -92,21 +100,52 @@ def flask_config(settings: dict[str, Any]) -> dict[str, Any]:
     if production and not settings["SECRET_KEY"]:
         raise RuntimeError("SALARYGUIDE_SECRET_KEY must be set when SALARYGUIDE_ENV=production")
     redis_url = settings["REDIS_URL"]
+    redis_timeouts = {"socket_connect_timeout": float(settings["REDIS_TIMEOUT"]),
+                      "socket_timeout": float(settings["REDIS_TIMEOUT"])}
     return {
         **settings,
         "SECRET_KEY": settings["SECRET_KEY"] or "dev-only-not-secret",
         "SQLALCHEMY_DATABASE_URI": settings["DATABASE_URL"],
         "SQLALCHEMY_ECHO": settings["SQL_ECHO"],
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SQLALCHEMY_ENGINE_OPTIONS": engine_options(settings),
         "WTF_CSRF_TIME_LIMIT": settings["CSRF_TIME_LIMIT"],
         "SESSION_COOKIE_SECURE": production,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "RQ_CONNECTION": redis_url,
+        "RQ_CONNECTION": redis_connection(redis_url, redis_timeouts),
         "RQ_QUEUES": ["render", "email", "default"],
         "RATELIMIT_STORAGE_URI": redis_url,
         "RATELIMIT_HEADERS_ENABLED": True,
         # Redis is transport, not the record: a signup must not fail because Redis is down.
         "RATELIMIT_SWALLOW_ERRORS": True,
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
-        "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        "RATELIMIT_STORAGE_OPTIONS": {**redis_timeouts, "retry": no_retry()},
     }
+
+
+def no_retry() -> Any:
+    """redis-py's retry policy that fails at once: a timeout is paid once, never three times."""
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
+
+    return Retry(NoBackoff(), 0)
+
+
+def redis_connection(url: str, timeouts: dict[str, float]) -> dict[str, Any]:
+    """Flask-RQ's connection settings: the URL's host, port and database, with our timeouts and no retries."""
+    from redis.connection import SSLConnection, UnixDomainSocketConnection, parse_url
+
+    params = parse_url(url)
+    kind = params.pop("connection_class", None)
+    if kind is SSLConnection:
+        params["ssl"] = True
+    elif kind is UnixDomainSocketConnection:
+        params["unix_socket_path"] = params.pop("path")
+    return {**params, **timeouts, "retry": no_retry()}
+
+
+def engine_options(settings: dict[str, Any]) -> dict[str, Any]:
+    """SQLAlchemy engine options: pre-ping pooled connections; on PostgreSQL, a bounded connect."""
+    options: dict[str, Any] = {"pool_pre_ping": True}
+    if str(settings["DATABASE_URL"]).startswith("postgresql"):
+        options["connect_args"] = {"connect_timeout": max(1, int(settings["DATABASE_TIMEOUT"]))}
+    return options

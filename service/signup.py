@@ -11,24 +11,13 @@ from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from service import queue
+from service import outbox
 from service.extensions import db
-from service.guide import editions
+from service.guide import editions, rendering
 from service.mail import delivery
 from service.models import ConsentEvent, ConsentKind, GuideRequest, OutboxMessage, RequestStatus, Subscriber
-from service.newsletter import consent, subscription
+from service.newsletter import consent, subscription, wording
 from service.newsletter.consent import Visit as Visit
-from service.newsletter.consent import text_hash as text_hash
-
-FORM_NAME = "salary-guide-landing"
-FORM_VERSION = "2026.1"
-FORM = consent.Form(FORM_NAME, FORM_VERSION)
-# The exact wording the landing page shows (it renders these); its hash goes into the consent record.
-DELIVERY_TEXT = "Enter your email and the PDF downloads instantly. We also email you a link to get it again."
-NEWSLETTER_TEXT = (
-    "Also send me the {brand} newsletter: remote salary news about once a month. "
-    "Unsubscribe with one click at any time."
-)
 
 
 @dataclass(frozen=True)
@@ -43,18 +32,17 @@ class Signup:
 def submit(signup: Signup, visit: Visit, *, year: int, brand: str) -> GuideRequest:
     """Record the signup and its jobs in one transaction, then hand the jobs to the queue."""
     subscriber = _upsert_subscriber(signup.email)
-    consent.record(subscriber, ConsentKind.GUIDE_DELIVERY, DELIVERY_TEXT.format(year=year), visit, FORM)
-    newsletter_text = NEWSLETTER_TEXT.format(brand=brand)
-    opt_in = subscription.opt_in(subscriber, newsletter_text, visit, FORM) if signup.newsletter else None
+    shown = wording.landing(brand)
+    consent.record(subscriber, ConsentKind.GUIDE_DELIVERY, shown["delivery"], visit, wording.LANDING_FORM)
+    opt_in = subscription.opt_in(subscriber, shown["newsletter"], visit, wording.LANDING_FORM) if signup.newsletter \
+        else None
     request = GuideRequest(subscriber=subscriber, edition_year=year, personal=signup.personal)
     db.session.add(request)
     db.session.flush()
-    messages = [] if _ready_at_once(request) else [
-        queue.add("render", "workers.jobs.render_guide", f"render-{request.id}", request.id)
-    ]
-    messages += _emails(request, opt_in)
-    db.session.commit()
-    queue.dispatch(messages)
+    if not _ready_at_once(request):
+        rendering.queue_render(request)
+    _emails(request, opt_in)
+    outbox.commit()
     return request
 
 

@@ -130,7 +130,8 @@ def test_a_render_past_its_time_limit_fails_and_offers_the_edition(sample_databa
     from workers.worker import make_worker
 
     redis_client.Redis.from_url(redis_server.url).flushall()
-    app = make_app(sample_database_url, redis_server.url, tmp_path / "instance", RENDER_TIMEOUT=1)
+    app = make_app(sample_database_url, redis_server.url, tmp_path / "instance", RENDER_TIMEOUT=1,
+                   JOB_MAX_ATTEMPTS=1)  # the last attempt: this is about the limit, retries have their own test
     invoke(app, "guide", "publish", "--year", "2026")
     token = signup(app.test_client(), email="slow@example.com", **PERSONAL).headers["Location"].rsplit("/", 1)[1]
     with app.app_context():

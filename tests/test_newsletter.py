@@ -13,8 +13,8 @@ from sqlalchemy import delete, select
 from service.extensions import db
 from service.mail import sending
 from service.models import ConsentEvent, ConsentKind, EmailStatus, SentEmail, Subscriber, SubscriberStatus
-from service.newsletter import consent, wording
-from service.signup import NEWSLETTER_TEXT
+from service.newsletter import consent, subscription, wording
+from service.newsletter.wording import NEWSLETTER_TEXT
 from tests.conftest import csrf_token, make_app
 from tests.mailbox import bodies, link, path_of, run_email_jobs
 
@@ -180,12 +180,10 @@ def test_pending_confirmations_expire(app, client, mailbox):
         assert subscriber(app).status == SubscriberStatus.PENDING
     # The hourly job ends the pending state once the opt-in is older than its link.
     with app.app_context():
-        from workers import mail as mail_jobs
-
         week_ago = datetime.now(UTC) - timedelta(seconds=7 * DAY + 60)  # the database's clock does not travel
         db.session.execute(ConsentEvent.__table__.update().values(created_at=week_ago))
         db.session.commit()
-        assert mail_jobs.expire_pending_subscribers() == 1
+        assert subscription.expire_pending_job() == 1
     assert subscriber(app).status == SubscriberStatus.GUIDE_ONLY
 
 

@@ -11,12 +11,15 @@ from rq import Queue
 from rq.job import Job
 from sqlalchemy import func, select, text
 
-from service import queue
+from service import outbox
 from service.extensions import db
+from service.guide.rendering import fulfil
+from service.mail.sending import deliver
 from service.models import Base, EmailKind, Erasure, GuideRequest, OutboxMessage, SentEmail, Subscriber
 from tests.people import cast
 
 ADA = "ada@example.com"
+RENDER, SEND = outbox.job_path(fulfil), outbox.job_path(deliver)
 
 
 def _queue(app, name: str) -> Queue:
@@ -33,21 +36,20 @@ def held(app):
         for who, request_id in ((ada, 2), (grace, 3)):
             db.session.add(SentEmail(key=f"delivery-{request_id}", kind=EmailKind.DELIVERY, template="delivery",
                                      subscriber=who, guide_request_id=request_id))
-        messages = [queue.add("render", "workers.jobs.render_guide", "render-1", 1),
-                    queue.add("render", "workers.jobs.render_guide", "render-3", 3),
-                    queue.add("email", "workers.mail.send_email", "email-delivery-2", 1),
-                    # Grace's email row is id 2, which is also one of Ada's request ids: names decide, not numbers.
-                    queue.add("email", "workers.mail.send_email", "email-delivery-3", 2)]
-        db.session.commit()
-        queue.dispatch(messages)
+        outbox.add("render", fulfil, "render-1", 1)
+        outbox.add("render", fulfil, "render-3", 3)
+        outbox.add("email", deliver, "email-delivery-2", 1)
+        # Grace's email row is id 2, which is also one of Ada's request ids: names decide, not numbers.
+        outbox.add("email", deliver, "email-delivery-3", 2)
+        outbox.commit()
         ids = {"ada": ada.id, "uuid": ada.uuid, "tokens": [r.token for r in db.session.scalars(
             select(GuideRequest).where(GuideRequest.subscriber_id == ada.id))]}
     render = _queue(app, "render")
-    render.enqueue_in(timedelta(hours=1), "workers.jobs.render_guide", 2, job_id="render-later-2")
-    failed = Job.create("workers.jobs.render_guide", args=(2,), id="render-failed-2", connection=render.connection,
+    render.enqueue_in(timedelta(hours=1), RENDER, 2, job_id="render-later-2")
+    failed = Job.create(RENDER, args=(2,), id="render-failed-2", connection=render.connection,
                         origin="render")
     render.failed_job_registry.add(failed, ttl=3600, exc_string="RuntimeError: boom")
-    render.enqueue("workers.jobs.render_guide", 99, job_id="render-99")  # nobody's
+    render.enqueue(RENDER, 99, job_id="render-99")  # nobody's
     limiter = redis.Redis.from_url(app.config["REDIS_URL"])
     limiter.set(f"LIMITER/delivery/{ADA}/1/day", 2)
     limiter.set("LIMITER/delivery/grace@example.com/1/day", 1)
@@ -76,7 +78,7 @@ def test_show_prints_everything_held_as_json(app, held):
     assert sorted(r["edition_year"] for r in tables["guide_requests"]) == [2025, 2026]
     assert len(tables["downloads"]) == 1 and tables["sent_emails"][0]["key"] == "delivery-2"
     assert sorted(m["job"] + str(m["args"]) for m in data["outbox"]) == [
-        "workers.jobs.render_guide[1]", "workers.mail.send_email[1]"]
+        f"{RENDER}[1]", f"{SEND}[1]"]
     assert {j["id"] for j in data["queued_jobs"]} >= {"render-1", "render-later-2", "render-failed-2"}
     assert "render-3" not in {j["id"] for j in data["queued_jobs"]}
 

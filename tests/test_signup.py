@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 
 from service.extensions import db
 from service.models import ConsentEvent, ConsentKind, GuideRequest, OutboxMessage, Subscriber, SubscriberStatus
-from service.signup import NEWSLETTER_TEXT, text_hash
+from service.newsletter.consent import text_hash
+from service.newsletter.wording import NEWSLETTER_TEXT
 from tests.conftest import csrf_token, make_app
 
 TABLES = (Subscriber, ConsentEvent, GuideRequest, OutboxMessage)

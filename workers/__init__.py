@@ -1,1 +1,1 @@
-"""Background work: jobs, the worker and the scheduler."""
+"""The background processes' entry points: the warm worker and the scheduler. The jobs live in service/."""

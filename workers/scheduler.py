@@ -1,23 +1,28 @@
-"""The one scheduler process: RQ's cron, restarted when Redis goes away instead of dying with it."""
+"""The one scheduler process: RQ's cron with our schedules, restarted when Redis goes away instead of dying."""
 
 from __future__ import annotations
 
 import logging
 import os
 import time
+from collections.abc import Mapping
+from typing import Any
 
-import click
 from flask import current_app
-from flask.cli import with_appcontext
+from flask.cli import AppGroup
 from redis.exceptions import RedisError
+from rq.cron import CronScheduler
 
-from service.extensions import db, rq
+import pdf
+from service import outbox, schedules
+from service.extensions import rq
+from service.guide import context, editions
 
 log = logging.getLogger(__name__)
+cli = AppGroup("scheduler", help="The one process that runs the schedules.")
 
 
-@click.command("run")
-@with_appcontext
+@cli.command("run")
 def run_command() -> None:
     """Run the cron scheduler in the foreground until interrupted, after catching up on missed runs."""
     _in_configured_zone()
@@ -25,13 +30,24 @@ def run_command() -> None:
     while True:
         try:
             _start_up()
-            rq.make_cron_scheduler().start()
+            make_cron(current_app.config).start()
             return  # start() returns only on a signal or Ctrl-C
         except RedisError as exc:
             # RQ's scheduler lets a lost connection escape; the schedules live in code, so start over.
             log.warning("scheduler lost Redis (%s); retrying in %.0f s", exc, delay)
             time.sleep(delay)
             delay = min(delay * 2, 30.0)
+
+
+def make_cron(config: Mapping[str, Any]) -> CronScheduler:
+    """RQ's cron scheduler with every schedule registered on it: here, and nowhere else."""
+    scheduler = CronScheduler(connection=rq.get_queue("default").connection, name="salary-guide")
+    for sweep in schedules.periodic(config):
+        scheduler.register(sweep.func, queue_name=sweep.queue, interval=sweep.seconds, result_ttl=60)
+    for schedule in schedules.crons(config):
+        scheduler.register(schedules.trigger, queue_name="default", args=(schedule.name,), cron=schedule.cron,
+                           result_ttl=3600)
+    return scheduler
 
 
 def _in_configured_zone() -> None:
@@ -42,19 +58,13 @@ def _in_configured_zone() -> None:
 
 def _start_up() -> None:
     """Run what was missed while the scheduler was down, and render the current edition ahead."""
-    from service import queue, scheduling
-
-    caught = scheduling.catch_up()
+    caught = schedules.catch_up()
     if caught:
         log.info("caught up on missed runs: %s", ", ".join(caught))
-    message = queue.add("render", "workers.jobs.prerender_edition", _prerender_id())
-    db.session.commit()
-    queue.dispatch([message])
+    outbox.add("render", editions.prerender_current, _prerender_id())
+    outbox.commit()
 
 
 def _prerender_id() -> str:
     """One pre-render per start-up, per template and data (a restart with nothing new renders nothing)."""
-    import pdf
-    from service.guide import context
-
     return f"prerender-{pdf.TEMPLATE_VERSION}-{context.current_snapshot_id()}-{int(time.time())}"

@@ -9,15 +9,18 @@ from types import FrameType
 
 import click
 from flask import current_app
-from flask.cli import with_appcontext
+from flask.cli import AppGroup
 from rq import Worker
 from rq.job import Job
 from rq.queue import Queue
 from rq.timeouts import JobTimeoutException, UnixSignalDeathPenalty
 
+from service import outbox
 from service.extensions import db, rq
+from service.guide import rendering
 
 log = logging.getLogger(__name__)
+cli = AppGroup("worker", help="The warm worker that runs the queued jobs.")
 
 
 class JobTimeLimit(BaseException):
@@ -50,7 +53,7 @@ class WarmWorker(Worker):
 
     def execute_job(self, job: Job, queue: Queue) -> None:
         """In the parent, before forking a render: have today's statistics computed, so every horse inherits them."""
-        if job.func_name == "workers.jobs.render_guide":
+        if job.func_name == outbox.job_path(rendering.fulfil):
             prime()
         super().execute_job(job, queue)
 
@@ -100,12 +103,13 @@ def make_worker(queue_names: tuple[str, ...]) -> WarmWorker:
     return worker
 
 
-@click.command("run")
+@cli.command("run")
 @click.argument("queues", nargs=-1)
 @click.option("--burst", is_flag=True, help="Quit when the queues are empty.")
-@with_appcontext
 def run_command(queues: tuple[str, ...], burst: bool) -> None:
     """Run a worker on QUEUES (default: render, email, default) until interrupted."""
     worker = make_worker(queues)
     log.info("worker warmed up, listening on %s", ", ".join(q.name for q in worker.queues))
-    worker.work(burst=burst, with_scheduler=False)
+    # With the scheduler part on, a worker moves retries due after their back-off (and jobs enqueued for
+    # later) back onto their queues; RQ lets one worker at a time hold that role.
+    worker.work(burst=burst, with_scheduler=True)

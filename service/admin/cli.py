@@ -19,7 +19,7 @@ from service.export import filters, query, stream
 from service.extensions import db, rq
 from service.models import StaffUser
 from service.privacy import erase, records
-from service.privacy.jobs import Matcher
+from service.privacy.job_matching import Matcher
 
 admin_cli = AppGroup("admin", help="Staff accounts for /admin.")
 subscribers_cli = AppGroup("subscribers", help="Export subscribers; show or erase one person.")

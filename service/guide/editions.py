@@ -10,7 +10,6 @@ from flask import current_app
 from sqlalchemy import select, update
 
 import pdf
-from service import storage
 from service.extensions import db
 from service.guide import context, rendering
 from service.models import Edition, EditionStatus, RenderedPdf
@@ -69,13 +68,11 @@ def publish(year: int) -> Edition:
 def ready_pdf(year: int, inputs: dict[str, Any] | None = None) -> RenderedPdf | None:
     """The generic PDF (or, with `rendering.PERSONAL_BASE`, the personal base) for this year under today's
     template and data, if it is already stored."""
-    key = rendering.content_key(pdf.TEMPLATE_VERSION, context.current_snapshot_id(), year, inputs)
-    found = db.session.scalars(select(RenderedPdf).where(RenderedPdf.content_key == key)).first()
-    return found if found is not None and storage.store().exists(found.sha256) else None
+    return rendering.stored_pdf(year, inputs)
 
 
 def prerender_current() -> str:
-    """Render the current edition now unless its PDF for today's inputs is stored already."""
+    """The pre-render job: render the current edition now unless its PDF for today's inputs is stored already."""
     year = current_year()
     if ready_pdf(year) is not None and ready_pdf(year, rendering.PERSONAL_BASE) is not None:
         return f"edition {year} already rendered"

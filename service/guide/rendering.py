@@ -11,15 +11,16 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from flask import current_app
 from pypdf import PdfReader
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 import pdf
-from service import storage
+from service import outbox, storage
 from service.extensions import db
 from service.guide import context as guide_context
-from service.models import GuideRequest, RenderedPdf, RequestStatus
+from service.models import GuideRequest, OutboxMessage, RenderedPdf, RequestStatus
 
 log = logging.getLogger(__name__)
 
@@ -91,21 +92,47 @@ def _record(found: RenderedPdf | None, key: str, sha256: str, data: bytes, elaps
     return row
 
 
+def stored_pdf(year: int, inputs: dict[str, Any] | None = None) -> RenderedPdf | None:
+    """The PDF for this edition and these inputs under today's template and data, if it is stored."""
+    key = content_key(pdf.TEMPLATE_VERSION, guide_context.current_snapshot_id(), year, inputs)
+    found = db.session.scalars(select(RenderedPdf).where(RenderedPdf.content_key == key)).first()
+    return found if found is not None and storage.store().exists(found.sha256) else None
+
+
+def queue_render(guide: GuideRequest, attempt: int = 0) -> OutboxMessage:
+    """The outbox row that renders a request (a sweep's re-dispatch gets an id of its own)."""
+    job_id = f"render-{guide.id}" if attempt == 0 else f"render-{guide.id}-sweep-{attempt}"
+    return outbox.add("render", fulfil, job_id, guide.id)
+
+
 def fulfil(request_id: int) -> str:
-    """Render (or reuse) the PDF for one request and mark it ready; mark it failed and re-raise on error."""
+    """The render job: render (or reuse) the request's PDF and mark it ready.
+
+    Each run counts an attempt; a run that fails raises so RQ retries it, and the last allowed attempt
+    marks the request failed with a reason the visitor reads. A run finding the attempts used up by
+    earlier runs whose process died fails the request at once.
+    """
     guide = db.session.get(GuideRequest, request_id)
     if guide is None:
         log.warning("guide request %s no longer exists", request_id)
         return "missing"
-    if guide.status == RequestStatus.READY:
-        return "already ready"
-    guide.status = RequestStatus.RENDERING
+    if guide.status in (RequestStatus.READY, RequestStatus.FAILED):
+        return f"already {guide.status.value}"
+    limit = int(current_app.config["JOB_MAX_ATTEMPTS"])
+    if guide.attempts >= limit:
+        fail(request_id, f"{guide.attempts} attempts ended without a PDF")
+        return "failed"
+    guide.status, guide.attempts = RequestStatus.RENDERING, guide.attempts + 1
     db.session.commit()
     try:
         rendered = ensure_pdf(guide.edition_year, guide.personal)
     except BaseException as exc:  # the worker's time limit is a BaseException (workers/worker.py)
         db.session.rollback()
-        _fail(request_id, exc)
+        if guide.attempts >= limit:
+            fail(request_id, repr(exc))
+        else:
+            log.warning("render of request %s failed (attempt %s of %s), to be retried: %r",
+                        request_id, guide.attempts, limit, exc)
         raise
     guide.status, guide.pdf_sha256, guide.content_key = RequestStatus.READY, rendered.sha256, rendered.content_key
     guide.ready_at, guide.error = datetime.now(UTC), None
@@ -113,16 +140,14 @@ def fulfil(request_id: int) -> str:
     return "ready"
 
 
-def _fail(request_id: int, exc: BaseException) -> None:
+def fail(request_id: int, reason: str) -> None:
     """Mark the request failed with a reason a visitor can read, offering the stored edition instead."""
-    from service.guide import editions
-
     guide = db.session.get(GuideRequest, request_id)
     if guide is not None:
-        fallback = editions.ready_pdf(guide.edition_year) if guide.personal else None
+        fallback = stored_pdf(guide.edition_year) if guide.personal else None
         guide.status = RequestStatus.FAILED
         guide.pdf_sha256 = fallback.sha256 if fallback else None
         guide.error = ("your personal page could not be prepared, so here is the guide without it"
                        if fallback else "the guide could not be rendered, please try again in a few minutes")
         db.session.commit()
-    log.error("render of request %s failed: %r", request_id, exc)
+    log.error("render of request %s failed: %s", request_id, reason)

@@ -9,7 +9,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from service.extensions import db
-from service.mail import outbox
+from service.mail import queueing
 from service.models import EmailKind, GuideRequest, OutboxMessage, Subscriber
 
 log = logging.getLogger(__name__)
@@ -18,11 +18,11 @@ log = logging.getLogger(__name__)
 def queue_delivery(guide: GuideRequest, key: str | None = None) -> OutboxMessage | None:
     """The delivery email for a request (keyed on it unless told otherwise), unless the cap is reached."""
     subscriber = guide.subscriber
-    if not outbox.within_cap(subscriber, EmailKind.DELIVERY, current_app.config["DELIVERY_EMAILS_PER_DAY"]):
+    if not queueing.within_cap(subscriber, EmailKind.DELIVERY, current_app.config["DELIVERY_EMAILS_PER_DAY"]):
         log.info("delivery email for request %s not sent: daily cap reached", guide.id)
         return None
     key = key or f"delivery-{guide.id}"
-    return outbox.queue_email(subscriber, EmailKind.DELIVERY, "delivery", key, guide_request_id=guide.id)
+    return queueing.queue_email(subscriber, EmailKind.DELIVERY, "delivery", key, guide_request_id=guide.id)
 
 
 def queue_fresh_link(email: str) -> OutboxMessage | None:

@@ -10,6 +10,7 @@ from flask import current_app
 from rq.job import Job
 from sqlalchemy import and_, or_, select, update
 
+from service import outbox
 from service.extensions import db, rq
 from service.mail import messages, smtp
 from service.mail.addresses import UnsafeAddress
@@ -19,7 +20,7 @@ log = logging.getLogger(__name__)
 
 
 def deliver(email_id: int) -> str:
-    """Send one queued message unless another job holds it, it was sent, or it is no longer wanted."""
+    """The email job: send one queued message unless another job holds it, it was sent, or it is no longer wanted."""
     if not _claim(email_id):
         log.info("email %s is sent, failed or being sent by another job", email_id)
         return "not claimed"
@@ -92,7 +93,7 @@ def _release(row: SentEmail, exc: BaseException) -> None:
 
 
 def retry_stalled() -> int:
-    """Queue again every message left pending or stuck in sending; give up on those out of attempts."""
+    """The email sweep: queue again every message left pending or stuck in sending; give up on those out of attempts."""
     config = current_app.config
     stale = datetime.now(UTC) - timedelta(seconds=config["EMAIL_RETRY_AFTER"])
     stalled = or_(
@@ -111,5 +112,6 @@ def retry_stalled() -> int:
     for email_id, attempts in rows:
         job_id = f"email-retry-{email_id}-{attempts}"
         if not Job.exists(job_id, connection=queue.connection):
-            queue.enqueue("workers.mail.send_email", email_id, job_id=job_id, failure_ttl=7 * 86400)
+            queue.enqueue(outbox.job_path(deliver), email_id, job_id=job_id, failure_ttl=7 * 86400,
+                          retry=outbox.retry_policy())
     return len(rows)

@@ -30,7 +30,6 @@ class RequestStatus(StrEnum):
     FAILED = "failed"
 
 
-
 def new_token() -> str:
     """A random public token: 192 bits, URL-safe."""
     return secrets.token_urlsafe(24)
@@ -86,6 +85,7 @@ class GuideRequest(Base):
     content_key: Mapped[str | None] = mapped_column(String(64))
     pdf_sha256: Mapped[str | None] = mapped_column(String(64))
     error: Mapped[str | None] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # renders started for it
     created_at: Mapped[datetime] = created_at_column()
     updated_at: Mapped[datetime] = updated_at_column()
     ready_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

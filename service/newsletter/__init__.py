@@ -17,10 +17,7 @@ def init_app(app: Flask) -> None:
 
 def _consent_wording() -> dict[str, Any]:
     """The wording beside the landing form's button and checkbox, as recorded in consent events."""
-    from service import signup
+    from service.newsletter import wording
 
-    config = current_app.config
-    return {
-        "delivery_consent_text": signup.DELIVERY_TEXT,
-        "newsletter_consent_text": signup.NEWSLETTER_TEXT.format(brand=config["BRAND_NAME"]),
-    }
+    shown = wording.landing(current_app.config["BRAND_NAME"])
+    return {"delivery_consent_text": shown["delivery"], "newsletter_consent_text": shown["newsletter"]}

@@ -9,7 +9,7 @@ from flask import current_app
 from sqlalchemy import exists, select, true, update
 
 from service.extensions import db
-from service.mail import outbox
+from service.mail import queueing
 from service.models import (
     ConsentEvent,
     ConsentKind,
@@ -40,10 +40,10 @@ def opt_in(subscriber: Subscriber, text: str, visit: Visit, form: Form) -> Conse
 def queue_confirmation(subscriber: Subscriber, round_event: ConsentEvent) -> OutboxMessage | None:
     """The confirmation email for this round, unless the address had its share of them today."""
     db.session.flush()
-    if not outbox.within_cap(subscriber, EmailKind.CONFIRMATION, current_app.config["CONFIRMATION_EMAILS_PER_DAY"]):
+    if not queueing.within_cap(subscriber, EmailKind.CONFIRMATION, current_app.config["CONFIRMATION_EMAILS_PER_DAY"]):
         log.info("confirmation for subscriber %s not sent: daily cap reached", subscriber.id)
         return None
-    return outbox.queue_email(
+    return queueing.queue_email(
         subscriber, EmailKind.CONFIRMATION, "confirmation", f"confirm-{round_event.id}", consent_event_id=round_event.id
     )
 
@@ -106,6 +106,13 @@ def expire_pending() -> int:
     return total
 
 
+def expire_pending_job() -> int:
+    """The expiry sweep: end newsletter confirmations that waited longer than their links work."""
+    expired = expire_pending()
+    db.session.commit()
+    return expired
+
+
 def _transition(subscriber: Subscriber, sources: tuple[SubscriberStatus, ...], target: SubscriberStatus) -> bool:
     """Move the status with one conditional UPDATE, so two concurrent clicks make one change."""
     statement = update(Subscriber).where(Subscriber.id == subscriber.id, Subscriber.status.in_(sources))
@@ -130,4 +137,4 @@ def _welcome_once(subscriber: Subscriber) -> list[OutboxMessage]:
     key = f"welcome-{subscriber.id}"
     if db.session.scalar(select(exists().where(SentEmail.key == key))):
         return []
-    return [outbox.queue_email(subscriber, EmailKind.NEWSLETTER, "welcome", key)]
+    return [queueing.queue_email(subscriber, EmailKind.NEWSLETTER, "welcome", key)]

@@ -16,7 +16,7 @@ from sqlalchemy import delete, select
 
 from service.extensions import db, rq
 from service.models import Erasure, OutboxMessage
-from service.privacy.jobs import Matcher
+from service.privacy.job_matching import Matcher
 from service.privacy.records import Held, primary_key_name
 
 log = logging.getLogger(__name__)

@@ -6,7 +6,7 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
 
-from service import links, queue
+from service import links, outbox
 from service.extensions import db, limiter
 from service.forms import GuideForm
 from service.mail import delivery
@@ -51,9 +51,8 @@ def fresh_link() -> ResponseReturnValue:
     if request.method == "GET" or not form.validate():
         status = 422 if request.method == "POST" else 200
         return render_template("delivery/fresh_link.html", form=form, expired=False), status
-    message = delivery.queue_fresh_link(form.email.data)
-    db.session.commit()
-    queue.dispatch([message] if message else [])
+    delivery.queue_fresh_link(form.email.data)
+    outbox.commit()
     return redirect(url_for("delivery.fresh_link_sent"), 303)
 
 

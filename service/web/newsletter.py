@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, render_template, request
 from flask.typing import ResponseReturnValue
 
-from service import links, queue
-from service.extensions import csrf, db
-from service.models import OutboxMessage, Subscriber
+from service import links, outbox
+from service.extensions import csrf
+from service.models import Subscriber
 from service.newsletter import consent, subscription, wording
 
 bp = Blueprint("newsletter", __name__, url_prefix="/newsletter")
@@ -32,8 +32,8 @@ def confirm_post(signed: str) -> ResponseReturnValue:
         subscriber, round_id = _confirm_payload(signed)
     except links.ExpiredLink:
         return render_template("newsletter/confirm_expired.html"), 410
-    confirmed, messages = subscription.confirm(subscriber, round_id, _visit())
-    _commit(messages)
+    confirmed, _ = subscription.confirm(subscriber, round_id, _visit())
+    outbox.commit()
     if not confirmed:
         return render_template("newsletter/confirm_expired.html"), 410
     return render_template("newsletter/confirmed.html")
@@ -55,7 +55,7 @@ def unsubscribe_post(signed: str) -> ResponseReturnValue:
         return render_template("newsletter/unsubscribed.html", signed=None)
     one_click = request.form.get("List-Unsubscribe") == "One-Click"
     subscription.unsubscribe(subscriber, _visit(), one_click=one_click)
-    _commit([])
+    outbox.commit()
     return render_template("newsletter/unsubscribed.html", signed=signed, button=wording.RESUBSCRIBE_BUTTON)
 
 
@@ -65,8 +65,8 @@ def resubscribe(signed: str) -> ResponseReturnValue:
     subscriber = _unsubscribe_payload(signed, enforce_age=True)
     if subscriber is None:
         abort(404)
-    subscribed, messages = subscription.resubscribe(subscriber, _visit())
-    _commit(messages)
+    subscribed, _ = subscription.resubscribe(subscriber, _visit())
+    outbox.commit()
     return render_template("newsletter/resubscribed.html", subscribed=subscribed)
 
 
@@ -105,9 +105,3 @@ def _visit() -> consent.Visit:
     """What this request tells us, for the consent record."""
     return consent.Visit(ip=request.remote_addr, user_agent=request.user_agent.string or None,
                          referrer=request.referrer)
-
-
-def _commit(messages: list[OutboxMessage]) -> None:
-    """Commit, then hand the new jobs to the queue."""
-    db.session.commit()
-    queue.dispatch(messages)

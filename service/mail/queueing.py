@@ -6,11 +6,10 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
-from service import queue
+from service import outbox
 from service.extensions import db
+from service.mail.sending import deliver
 from service.models import EmailKind, OutboxMessage, SentEmail, Subscriber
-
-JOB = "workers.mail.send_email"
 
 
 def queue_email(
@@ -33,7 +32,7 @@ def queue_email(
     )
     db.session.add(row)
     db.session.flush()
-    return queue.add("email", JOB, f"email-{key}", row.id)
+    return outbox.add("email", deliver, f"email-{key}", row.id)
 
 
 def within_cap(subscriber: Subscriber, kind: EmailKind, per_day: int) -> bool:
