@@ -31,6 +31,7 @@ DEFAULTS: dict[str, Any] = {
     "WINDOW_MONTHS": 24,  # the guide counts remote listings posted in this many months up to the data date
     "BAND_THRESHOLD": 20,  # listings a role × seniority needs before it shows its own band
     "RENDER_TIMEOUT": 120,  # seconds a render job may take
+    "WORKERS": 1,  # worker processes `make run` starts (scripts/supervisord.conf)
     "WORKER_MEMORY_LIMIT_MB": 1536,  # address-space limit of each job's process (0: none)
     "FEED_URL": "",  # the daily refresh imports this file or http(s) URL (either layout); empty: no refresh
     "SCHEDULE_TZ": "UTC",  # the zone the cron expressions below are read in
@@ -147,5 +148,7 @@ def engine_options(settings: dict[str, Any]) -> dict[str, Any]:
     """SQLAlchemy engine options: pre-ping pooled connections; on PostgreSQL, a bounded connect."""
     options: dict[str, Any] = {"pool_pre_ping": True}
     if str(settings["DATABASE_URL"]).startswith("postgresql"):
-        options["connect_args"] = {"connect_timeout": max(1, int(settings["DATABASE_TIMEOUT"]))}
+        timeout = max(1, int(settings["DATABASE_TIMEOUT"]))
+        options["connect_args"] = {"connect_timeout": timeout}
+        options["pool_timeout"] = timeout  # waiting for a pooled connection, when every one is busy
     return options

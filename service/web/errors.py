@@ -5,7 +5,13 @@ from __future__ import annotations
 from flask import Flask, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeout
 from werkzeug.exceptions import HTTPException
+
+from service.extensions import db
+
+RETRY_AFTER = 5  # seconds a visitor is asked to wait while the database is away
 
 MESSAGES = {
     400: "The request could not be understood.",
@@ -20,8 +26,33 @@ MESSAGES = {
 
 def init_app(app: Flask) -> None:
     """Register the handlers."""
+    app.before_request(_refuse_non_text_parts)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(OperationalError, _database_away)
+    app.register_error_handler(SQLAlchemyTimeout, _database_away)
+
+
+def _refuse_non_text_parts() -> ResponseReturnValue | None:
+    """No form here takes a file: a multipart body with a file part, or a part that is not text, gets a 400.
+
+    Werkzeug hands a file part to the form as a FileStorage and decodes a binary part with replacement
+    characters; either would reach the validators as something no visitor typed.
+    """
+    if request.mimetype != "multipart/form-data":
+        return None
+    field = next(iter(request.files), None)
+    problem = f"The form takes text only, but a file was sent as “{field}”." if field else None
+    if problem is None:
+        binary = next((name for name, value in request.form.items(multi=True) if "\ufffd" in value), None)
+        problem = f"The form takes text only, but “{binary}” was not text." if binary else None
+    if problem is None:
+        return None
+    if request.path == "/guide":
+        from service.forms import GuideForm
+
+        return render_template("landing.html", form=GuideForm(formdata=None), form_error=problem), 400
+    return render_template("error.html", code=400, message=problem), 400
 
 
 def _csrf_error(error: CSRFError) -> ResponseReturnValue:
@@ -43,3 +74,13 @@ def _http_error(error: HTTPException) -> ResponseReturnValue:
     response.data = render_template("error.html", code=code, message=message)
     response.content_type = "text/html; charset=utf-8"
     return response
+
+
+def _database_away(error: Exception) -> ResponseReturnValue:
+    """The database is unreachable (restarting, refusing, out of connections): 503 with Retry-After, not a hang."""
+    db.session.rollback()
+    message = "We are restarting something. Please try again in a few seconds: nothing you sent was lost or kept."
+    if request.path.endswith("/status"):
+        body: ResponseReturnValue = ({"error": message}, 503, {"Retry-After": str(RETRY_AFTER)})
+        return body
+    return render_template("error.html", code=503, message=message), 503, {"Retry-After": str(RETRY_AFTER)}
