@@ -9,6 +9,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from service import config
+from service.redis_breaker import BREAKER
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -39,6 +40,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     logs.init_app(app)
     database.init_app(app)
     outbox.init_app(app)
+    BREAKER.pause = float(app.config["REDIS_BREAKER_SECONDS"])
     storage.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)

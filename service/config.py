@@ -119,7 +119,7 @@ def flask_config(settings: dict[str, Any]) -> dict[str, Any]:
         # Redis is transport, not the record: a signup must not fail because Redis is down.
         "RATELIMIT_SWALLOW_ERRORS": True,
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
-        "RATELIMIT_STORAGE_OPTIONS": {**redis_timeouts, "retry": no_retry()},
+        "RATELIMIT_STORAGE_OPTIONS": {**redis_timeouts, "retry": no_retry(), **fail_fast(redis_url)},
     }
 
 
@@ -132,16 +132,17 @@ def no_retry() -> Any:
 
 
 def redis_connection(url: str, timeouts: dict[str, float]) -> dict[str, Any]:
-    """Flask-RQ's connection settings: the URL's host, port and database, with our timeouts and no retries."""
-    from redis.connection import SSLConnection, UnixDomainSocketConnection, parse_url
+    """Flask-RQ's connection settings: a pool for the URL with our timeouts, no retries, and the breaker."""
+    from redis import ConnectionPool
 
-    params = parse_url(url)
-    kind = params.pop("connection_class", None)
-    if kind is SSLConnection:
-        params["ssl"] = True
-    elif kind is UnixDomainSocketConnection:
-        params["unix_socket_path"] = params.pop("path")
-    return {**params, **timeouts, "retry": no_retry()}
+    return {"connection_pool": ConnectionPool.from_url(url, **timeouts, retry=no_retry(), **fail_fast(url))}
+
+
+def fail_fast(url: str) -> dict[str, Any]:
+    """The connection class with the breaker (service/redis_breaker.py), for plain TCP URLs."""
+    from service.redis_breaker import BreakerConnection
+
+    return {"connection_class": BreakerConnection} if url.startswith("redis://") else {}
 
 
 def engine_options(settings: dict[str, Any]) -> dict[str, Any]:

@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Flask
 from sqlalchemy import event
+from sqlalchemy.exc import SQLAlchemyError
 
 from service.extensions import db, migrate
 
@@ -19,9 +20,23 @@ def init_app(app: Flask) -> None:
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS))
+    app.teardown_appcontext(_release_session)  # runs before Flask-SQLAlchemy's own (teardowns run in reverse)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             event.listen(db.engine, "connect", _sqlite_pragmas)
+
+
+def _release_session(_exc: BaseException | None) -> None:
+    """End the request's session even when its connection died under it (a database restart).
+
+    The usual ROLLBACK on a terminated PostgreSQL connection raises, which would turn an answered request
+    into a 500; the connection is thrown away instead, and the pool makes a new one next time.
+    """
+    try:
+        db.session.remove()
+    except SQLAlchemyError:
+        db.session.invalidate()
+        db.session.registry.clear()
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

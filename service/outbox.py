@@ -8,7 +8,6 @@ RQ stores, in this one place, so a renamed job fails at import time rather than 
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -22,6 +21,7 @@ from sqlalchemy import inspect, select
 
 from service.extensions import db, rq
 from service.models import OutboxMessage
+from service.redis_breaker import BREAKER
 
 log = logging.getLogger(__name__)
 PENDING = "outbox_pending"  # the session.info key holding this transaction's rows
@@ -73,17 +73,16 @@ def dispatch(messages: Iterable[OutboxMessage]) -> int:
 
     One commit for the lot: if the process dies before it, the relay sends the rows again and
     `_enqueue` finds their jobs already in Redis, so nothing runs twice. While Redis has just failed,
-    the web tier does not try it again at all (see `RedisBreaker`): the rows wait for the relay.
+    the web tier does not try it again at all (service/redis_breaker.py): the rows wait for the relay.
     """
     messages = list(messages)
     sent = 0
     for message in messages:
-        if not breaker.allows():
-            break
+        if not BREAKER.allows():
+            break  # Redis failed a moment ago: the relay sends these
         try:
             _enqueue(message)
         except RedisError as exc:
-            breaker.tripped()
             log.warning("queue unavailable, %s stays in the outbox: %s", message.job_id, exc)
             message.attempts += 1
             message.last_error = str(exc)[:500]
@@ -142,31 +141,6 @@ def pending(grace_seconds: float) -> list[OutboxMessage]:
 
 def relay(grace_seconds: float | None = None) -> int:
     """Send what the outbox still holds; returns how many rows Redis took."""
-    breaker.reset()  # the relay runs off the web path: it always tries
+    BREAKER.reset()  # the relay runs off the web path: it always tries
     grace = current_app.config["RELAY_GRACE"] if grace_seconds is None else grace_seconds
     return dispatch(pending(grace))
-
-
-class RedisBreaker:
-    """After Redis fails, skip it for a short while, so one hang is not paid again by every request.
-
-    Per process; the relay (on the scheduler) sends what was skipped. Set by REDIS_BREAKER_SECONDS.
-    """
-
-    def __init__(self) -> None:
-        self.open_until = 0.0
-
-    def allows(self) -> bool:
-        """Whether to try Redis now."""
-        return time.monotonic() >= self.open_until
-
-    def tripped(self) -> None:
-        """Redis just failed: leave it alone for the configured pause."""
-        self.open_until = time.monotonic() + float(current_app.config["REDIS_BREAKER_SECONDS"])
-
-    def reset(self) -> None:
-        """Try Redis again at once."""
-        self.open_until = 0.0
-
-
-breaker = RedisBreaker()

@@ -94,7 +94,9 @@ class Visitor:
 
     def __init__(self, base_url: str) -> None:
         self.base_url = base_url
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+        cookies = urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+        self.opener = urllib.request.build_opener(cookies)
+        self.no_redirect = urllib.request.build_opener(cookies, _NoRedirect)
 
     def get(self, path: str) -> tuple[int, dict[str, str], bytes]:
         try:
@@ -105,8 +107,30 @@ class Visitor:
 
     def submit(self, **fields: str) -> str:
         """Fill the landing form and return the thank-you page's path."""
-        _, _, page = self.get("/")
+        return self.submit_within(30, **fields)
+
+    def submit_within(self, timeout: float, **fields: str) -> str:
+        """Fill the landing form, the POST answered within `timeout` seconds, and return the thank-you page's path.
+
+        The POST's own answer is read (its 303's Location), so a committed signup is counted even if the
+        thank-you page it points to fails to load; any other answer raises HTTPError.
+        """
+        status, headers, page = self.get("/")
+        if status != 200:
+            raise urllib.error.HTTPError(self.base_url + "/", status, "landing page", headers, None)  # type: ignore[arg-type]
         token = re.search(rb'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1).decode()
         body = urllib.parse.urlencode({"csrf_token": token, **fields}).encode()
-        with self.opener.open(self.base_url + "/guide", data=body, timeout=30) as response:
-            return urllib.parse.urlsplit(response.url).path
+        try:
+            self.no_redirect.open(self.base_url + "/guide", data=body, timeout=timeout).close()
+        except urllib.error.HTTPError as answer:
+            if answer.code != 303:
+                raise
+            return urllib.parse.urlsplit(answer.headers["Location"]).path
+        raise AssertionError("the signup was not answered with a redirect")
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """Hand a redirect back as an HTTPError, so its Location can be read."""
+
+    def redirect_request(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        return None

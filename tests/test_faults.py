@@ -19,6 +19,7 @@ from service import outbox
 from service.extensions import db
 from service.guide import rendering, sweep
 from service.models import GuideRequest, OutboxMessage, RequestStatus, ScheduleRun, Subscriber
+from service.redis_breaker import BREAKER
 from tests.conftest import csrf_token, make_app, run_jobs
 from tests.services import RedisServer, free_port
 from tests.test_editions import PERSONAL, invoke, signup
@@ -206,20 +207,21 @@ def test_with_redis_down_signups_commit_and_the_breaker_spares_the_next_requests
     shutil.copyfile(sqlite_template, path)
     app = make_app(f"sqlite:///{path}", server.url, tmp_path / "instance")
     server.stop()
-    outbox.breaker.reset()
+    BREAKER.reset()
     try:
-        for n in range(3):
+        assert signup(app.test_client(), email="down0@example.com").status_code == 303
+        assert not BREAKER.allows()  # that failure opened the breaker: this process leaves Redis alone
+        for n in range(1, 3):
             assert signup(app.test_client(), email=f"down{n}@example.com").status_code == 303
         with app.app_context():
-            tries = list(db.session.scalars(select(OutboxMessage.attempts).order_by(OutboxMessage.id)))
-        # Each signup writes a render and an email job. The first tried Redis and failed; the breaker kept
-        # every later row from trying at all.
-        assert tries[0] == 1 and set(tries[1:]) == {0} and len(tries) == 6
+            rows = db.session.execute(select(OutboxMessage.attempts, OutboxMessage.dispatched_at)).all()
+        # Each signup committed a render and an email job; none reached Redis, none was tried past the breaker.
+        assert len(rows) == 6 and all(at is None for _, at in rows) and sum(tries for tries, _ in rows) <= 1
         server.start()
         with app.app_context():
             assert outbox.relay(grace_seconds=0) == 6  # the relay always tries, and sends what waited
     finally:
-        outbox.breaker.reset()
+        BREAKER.reset()
         server.stop()
         with app.app_context():
             db.engine.dispose()
