@@ -8,7 +8,7 @@ SAMPLE := data/salaries_aijobs_2020_2024.csv
 export SALARYGUIDE_INSTANCE_PATH ?= $(CURDIR)/instance
 export SALARYGUIDE_WORKERS ?= 1
 
-.PHONY: run test install install-test db sample bench lint clean
+.PHONY: run test install install-test db sample bench lint lock clean
 
 run: install db sample ## Install, migrate, load the sample data, then start Redis, web, workers, scheduler and mail sink
 	@echo "Starting on http://127.0.0.1:8000 (Ctrl-C stops everything)"
@@ -35,6 +35,11 @@ sample: db
 bench: install-test ## Benchmarks: figures and ratios (see docs/benchmarks.md)
 	@scripts/install-system.sh --bench
 	$(VENV)/bin/python -m bench
+
+lock: install-test ## Pin every dependency again from pyproject.toml (uv), for `make run` and `make test`
+	$(VENV)/bin/pip install -q uv
+	$(VENV)/bin/uv pip compile -q pyproject.toml --python-version 3.11 -o requirements/run.lock
+	$(VENV)/bin/uv pip compile -q pyproject.toml --extra test --python-version 3.11 -o requirements/test.lock
 
 lint:
 	$(VENV)/bin/ruff check service workers pdf tests bench

@@ -11,7 +11,8 @@ extraction and copy-paste keep working on both.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from typing import Any
 from functools import cache
 
 from fontTools.ttLib import TTFont
@@ -35,11 +36,12 @@ def is_subset(name: str) -> bool:
     return untagged(name) != name
 
 
-def font_dicts(pages: Iterator[DictionaryObject] | list) -> Iterator[DictionaryObject]:
+def font_dicts(pages: Iterable[Any]) -> Iterator[DictionaryObject]:
     """Each Type0 font used on these pages (and in their form XObjects), once."""
     seen: set[int] = set()
 
-    def walk(resources: DictionaryObject | None) -> Iterator[DictionaryObject]:
+    # pypdf types every value as PdfObject; these are dictionaries and streams by the PDF specification.
+    def walk(resources: Any) -> Iterator[DictionaryObject]:
         resources = resources.get_object() if resources is not None else {}
         for ref in (resources.get("/Font") or {}).values():
             font = ref.get_object()
@@ -53,7 +55,7 @@ def font_dicts(pages: Iterator[DictionaryObject] | list) -> Iterator[DictionaryO
         yield from walk(page.get("/Resources"))
 
 
-def descriptor(font: DictionaryObject) -> DictionaryObject:
+def descriptor(font: Any) -> Any:
     """The FontDescriptor of a Type0 font's descendant CID font."""
     return font["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
 
@@ -84,7 +86,7 @@ def embed_whole(data: bytes) -> bytes:
         key = program_key(desc)
         if key is None or not is_subset(str(desc["/FontName"])):
             continue
-        stream = desc[key].get_object()
+        stream: Any = desc[key].get_object()
         whole = shipped_programs().get(_postscript_name(stream.get_data()))
         if whole is None:
             continue  # not one of ours: leave WeasyPrint's subset as it is
@@ -95,14 +97,14 @@ def embed_whole(data: bytes) -> bytes:
     return out.getvalue()
 
 
-def _rename(font: DictionaryObject, name: str) -> None:
+def _rename(font: Any, name: str) -> None:
     """Set a Type0 font's name on the font, its CID font and its descriptor."""
-    cid_font = font["/DescendantFonts"][0].get_object()
+    cid_font: Any = font["/DescendantFonts"][0].get_object()
     for holder, key in ((font, "/BaseFont"), (cid_font, "/BaseFont"), (descriptor(font), "/FontName")):
         holder[NameObject(key)] = NameObject(name)
 
 
-def whole_programs(pages: list) -> dict[str, DictionaryObject]:
+def whole_programs(pages: Iterable[Any]) -> dict[str, DictionaryObject]:
     """Descriptors of the whole (untagged) font programs on these pages, by font name."""
     found = {}
     for font in font_dicts(pages):

@@ -11,6 +11,7 @@ no content stream has to be parsed or renamed. See docs/pdf.md, "Personal guides
 from __future__ import annotations
 
 import io
+from typing import Any
 from collections.abc import Sequence
 
 from pypdf import PageObject, PdfReader, PdfWriter
@@ -38,7 +39,10 @@ def placeholder_index(base: bytes | PdfReader) -> int:
     destination = reader.named_destinations.get(ANCHOR)
     if destination is None:
         raise MergeError("the base has no personal section")
-    return reader.get_destination_page_number(destination)
+    page = reader.get_destination_page_number(destination)
+    if page is None:
+        raise MergeError("the personal section's anchor points at no page")
+    return page
 
 
 def merge_personal(base: bytes, insert: bytes, first_page_index: int | None = None) -> bytes:
@@ -98,13 +102,14 @@ def _draw_over(writer: PdfWriter, target: PageObject, page: PageObject, name: Na
 
 def _as_form(writer: PdfWriter, page: PageObject) -> StreamObject:
     """A copy of a page's content stream in `writer`, made a form XObject with the page's resources."""
-    content = page["/Contents"].get_object()
+    content: Any = page["/Contents"].get_object()  # a stream or an array of them, by the PDF specification
     if isinstance(content, ArrayObject) or "/Filter" not in content:
         # One compressed stream: several are joined, an uncompressed one (the insert's) is deflated.
         joined = DecodedStreamObject()
-        joined.set_data(page.get_contents().get_data())
+        contents: Any = page.get_contents()
+        joined.set_data(contents.get_data())
         content = joined.flate_encode()
-    form = content.clone(writer, force_duplicate=True)
+    form: Any = content.clone(writer, force_duplicate=True)
     if getattr(form, "indirect_reference", None) is None:
         writer._add_object(form)
     form.update({

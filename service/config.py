@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -81,13 +82,13 @@ def _parse(text: str) -> Any:
         return text
 
 
-def load(test_config: dict[str, Any] | None = None, environ: dict[str, str] | None = None) -> dict[str, Any]:
+def load(test_config: dict[str, Any] | None = None, environ: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Merge the defaults, SALARYGUIDE_* variables and a test dict into one settings dict."""
-    environ = os.environ if environ is None else environ
+    variables: Mapping[str, str] = os.environ if environ is None else environ
     settings = dict(DEFAULTS)
     for name in DEFAULTS:
-        if PREFIX + name in environ:
-            settings[name] = _parse(environ[PREFIX + name])
+        if PREFIX + name in variables:
+            settings[name] = _parse(variables[PREFIX + name])
     settings.update(test_config or {})
     instance = Path(settings["INSTANCE_PATH"])
     settings["DATABASE_URL"] = settings["DATABASE_URL"] or f"sqlite:///{instance / 'salaryguide.db'}"

@@ -35,7 +35,7 @@ def _release_session(_exc: BaseException | None) -> None:
     try:
         db.session.remove()
     except SQLAlchemyError:
-        db.session.invalidate()
+        db.session.registry().invalidate()
         db.session.registry.clear()
 
 

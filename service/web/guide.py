@@ -97,7 +97,7 @@ def status(token: str) -> ResponseReturnValue:
 def download(token: str) -> ResponseReturnValue:
     """Stream the PDF as an attachment, with an ETag and range support."""
     guide = _request_or_404(token)
-    if not guide.downloadable:
+    if not guide.downloadable or guide.pdf_sha256 is None:
         return redirect(url_for("guide.thanks", token=token), 303)
     response = storage.send_pdf(guide.pdf_sha256, f"Remote-Salary-Guide-{guide.edition_year}.pdf")
     if tracking.is_full_download(request, response):
