@@ -4,16 +4,19 @@ VENV := .venv
 FLASK := $(VENV)/bin/flask --app wsgi
 SAMPLE := data/salaries_aijobs_2020_2024.csv
 
-# What supervisord reads (scripts/supervisord.conf); override on the command line, e.g. `make run SALARYGUIDE_WORKERS=3`.
-export SALARYGUIDE_INSTANCE_PATH ?= $(CURDIR)/instance
-export SALARYGUIDE_WORKERS ?= 1
+# What supervisord reads (scripts/supervisord.conf), for `make run` only; e.g. `make run SALARYGUIDE_WORKERS=3`.
+run status: export SALARYGUIDE_INSTANCE_PATH ?= $(CURDIR)/instance
+run status: export SALARYGUIDE_WORKERS ?= 1
 
-.PHONY: run test install install-test db sample bench lint lock clean
+.PHONY: run status test install install-test db sample bench lint lock clean
 
 run: install db sample ## Install, migrate, load the sample data, then start Redis, web, workers, scheduler and mail sink
 	@echo "Starting on http://127.0.0.1:8000 (Ctrl-C stops everything)"
 	@mkdir -p "$(SALARYGUIDE_INSTANCE_PATH)"
 	@exec $(VENV)/bin/supervisord -c scripts/supervisord.conf
+
+status: ## While `make run` runs: each process, its pid and uptime
+	@$(VENV)/bin/supervisorctl -c scripts/supervisord.conf status
 
 test: install-test ## Install what the tests need and run the whole suite
 	scripts/test.sh
