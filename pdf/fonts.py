@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable, Iterator
-from typing import Any
 from functools import cache
+from typing import Any
 
 from fontTools.ttLib import TTFont
 from pypdf import PdfReader, PdfWriter

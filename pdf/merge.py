@@ -11,8 +11,8 @@ no content stream has to be parsed or renamed. See docs/pdf.md, "Personal guides
 from __future__ import annotations
 
 import io
-from typing import Any
 from collections.abc import Sequence
+from typing import Any
 
 from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf.generic import (
