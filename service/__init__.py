@@ -34,7 +34,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from service.extensions import csrf, limiter
     from service.web import admin as admin_views
     from service.web import delivery as delivery_views
-    from service.web import errors, guide
+    from service.web import errors, guide, headers
     from service.web import newsletter as newsletter_views
 
     logs.init_app(app)
@@ -45,6 +45,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
     errors.init_app(app)
+    headers.init_app(app)
     admin.init_app(app)
     mail.init_app(app)
     newsletter.init_app(app)

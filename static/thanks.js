@@ -9,7 +9,7 @@
   let started = false;
 
   function show(data) {
-    bar.style.width = (widths[data.status] || 10) + "%";
+    bar.className = "bar w" + (widths[data.status] || 10);
     card.dataset.status = data.status;
     if (data.download_url) {
       state.textContent = data.status === "failed"

@@ -42,6 +42,9 @@ def browser():
 
 def test_visitor_fills_the_form_and_the_download_starts(stack: Stack, browser, tmp_path: Path):
     page = browser.new_page(accept_downloads=True, viewport={"width": 1200, "height": 800})
+    refused: list[str] = []  # what the Content-Security-Policy blocked: nothing, or the page is broken somewhere
+    page.on("console", lambda message: refused.append(message.text) if "Content Security Policy" in message.text
+            else None)
     page.goto(stack.url + "/")
     page.screenshot(path=tmp_path / "landing.png", full_page=True)
     page.fill("#email", "browser@example.com")
@@ -59,6 +62,18 @@ def test_visitor_fills_the_form_and_the_download_starts(stack: Stack, browser, t
     assert "ready" in page.locator(".state").inner_text()
     page.screenshot(path=tmp_path / "thanks.png", full_page=True)
     assert (tmp_path / "thanks.png").stat().st_size > 0
+    assert refused == []
+
+
+def test_the_download_button_stays_hidden_until_the_pdf_is_ready(stack: Stack, browser):
+    stack.processes.pop("worker").kill()  # nothing renders: the request stays in the queue
+    page = browser.new_page()
+    page.goto(stack.url + "/")
+    page.fill("#email", "waiting@example.com")
+    page.click("button[type=submit]")
+    page.wait_for_url("**/guide/*")
+    assert "queue" in page.locator(".state").inner_text()
+    assert not page.locator("#download").is_visible()
 
 
 def test_bad_email_shows_a_message_on_the_form(stack: Stack, browser):
