@@ -15,7 +15,7 @@ from service import outbox
 from service.extensions import db
 from service.guide import editions, rendering
 from service.mail import delivery
-from service.models import ConsentEvent, ConsentKind, GuideRequest, OutboxMessage, RequestStatus, Subscriber
+from service.models import ConsentEvent, ConsentKind, GuideRequest, RequestStatus, Subscriber
 from service.newsletter import consent, subscription, wording
 from service.newsletter.consent import Visit as Visit
 
@@ -46,12 +46,11 @@ def submit(signup: Signup, visit: Visit, *, year: int, brand: str) -> GuideReque
     return request
 
 
-def _emails(request: GuideRequest, opt_in: ConsentEvent | None) -> list[OutboxMessage]:
-    """The delivery email and, for a new opt-in, the confirmation; each skipped past its daily cap."""
-    queued = [delivery.queue_delivery(request)]
+def _emails(request: GuideRequest, opt_in: ConsentEvent | None) -> None:
+    """Queue the delivery email and, for a new opt-in, the confirmation; each skipped past its daily cap."""
+    delivery.queue_delivery(request)
     if opt_in is not None:
-        queued.append(subscription.queue_confirmation(request.subscriber, opt_in))
-    return [message for message in queued if message is not None]
+        subscription.queue_confirmation(request.subscriber, opt_in)
 
 
 def _ready_at_once(request: GuideRequest) -> bool:
