@@ -14,6 +14,7 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from service import queue
 from service.admin import auth
 from service.export import filters, query, stream
 from service.extensions import db, rq
@@ -147,6 +148,7 @@ def erase_command(email: str, yes: bool) -> None:
     report = erase.erase_rows(found, matcher)
     db.session.commit()
     report.jobs = erase.erase_jobs(matcher)
+    queue.dispatch(report.pushes)  # after erase_jobs, which would not match them anyway (they carry an id only)
     report.redis_keys = erase.erase_redis_keys(rq.get_queue().connection, found.email)
     rows = ", ".join(f"{n} {table}" for table, n in report.rows.items())
     click.echo(f"Erased: {rows}; {report.outbox} outbox row(s); {report.jobs} queued job(s); "

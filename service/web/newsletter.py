@@ -9,6 +9,7 @@ from service import links, queue
 from service.extensions import csrf, db
 from service.models import OutboxMessage, Subscriber
 from service.newsletter import consent, subscription, wording
+from service.sync import push
 
 bp = Blueprint("newsletter", __name__, url_prefix="/newsletter")
 # No CSRF token and no cookie here: the signed token in the URL is the proof (RFC 8058 one-click posts bare).
@@ -54,8 +55,8 @@ def unsubscribe_post(signed: str) -> ResponseReturnValue:
     if subscriber is None:  # erased: nothing will ever be sent, which is what was asked
         return render_template("newsletter/unsubscribed.html", signed=None)
     one_click = request.form.get("List-Unsubscribe") == "One-Click"
-    subscription.unsubscribe(subscriber, _visit(), one_click=one_click)
-    _commit([])
+    left = subscription.unsubscribe(subscriber, _visit(), one_click=one_click)
+    _commit(push.unsubscribed(subscriber) if left else [])
     return render_template("newsletter/unsubscribed.html", signed=signed, button=wording.RESUBSCRIBE_BUTTON)
 
 
