@@ -33,7 +33,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from service.extensions import csrf, limiter
     from service.web import admin as admin_views
     from service.web import delivery as delivery_views
-    from service.web import errors, guide
+    from service.web import errors, guide, hooks
     from service.web import newsletter as newsletter_views
 
     logs.init_app(app)
@@ -51,6 +51,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(admin_views.bp)
     app.register_blueprint(delivery_views.bp)
     app.register_blueprint(newsletter_views.bp)
+    app.register_blueprint(hooks.bp)
     _register_commands(app)
     return app
 

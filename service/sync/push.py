@@ -178,8 +178,8 @@ def retry_due(now: datetime | None = None) -> int:
     due = or_(stuck, and_(SyncPush.status == PushStatus.PENDING, SyncPush.next_attempt_at <= now))
     messages = []
     for push in db.session.scalars(select(SyncPush).where(due).order_by(SyncPush.id).limit(500)):
-        if push.status == PushStatus.SENDING:  # claimable only once it is due again
-            push.status, push.next_attempt_at = PushStatus.PENDING, None
+        # Due now: pending with no wait left, so the job queued for it can claim it.
+        push.status, push.next_attempt_at = PushStatus.PENDING, None
         if db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.job_id == job_id(push))) is None:
             messages.append(enqueue(push))
     db.session.commit()
