@@ -292,3 +292,53 @@ def test_a_push_run_twice_with_the_same_key_changes_the_tool_once(listmonk_app, 
         assert push.run(row.id) == "confirmed"  # the second try finds the address and confirms it again
     assert len(listmonk.subscribers) == 1
     assert [(i["id"], i["subscription_status"]) for i in listmonk.by_email(ADA)["lists"]] == [(3, "confirmed")]
+
+
+def test_a_worker_killed_mid_push_leaves_one_member_after_the_retry(mailchimp_app, mailchimp, smtp_server):
+    """A real forked worker (`flask worker run`) is killed with SIGKILL while its push waits on the stand-in;
+    the sweep queues the push again once it is stale, and the tool ends with one member, subscribed."""
+    import json
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    mailchimp.hang_pattern = member_path()
+    mailchimp.hang.set()
+    client = mailchimp_app.test_client()
+    sign_up(client, utm_source="twitter")
+    run_email_jobs(mailchimp_app)
+    confirm_url = path_of(link(by_subject(smtp_server, "Please confirm"), "/newsletter/confirm/"))
+    assert client.post(confirm_url).status_code == 200
+    config = mailchimp_app.config
+    names = ("DATABASE_URL", "REDIS_URL", "INSTANCE_PATH", "SECRET_KEY", "SMTP_URL", "SYNC", "MAILCHIMP_URL",
+             "MAILCHIMP_API_KEY", "MAILCHIMP_LIST_ID", "MAILCHIMP_WEBHOOK_SECRET",
+             "MAILCHIMP_MARKETING_PERMISSION_IDS", "MAILCHIMP_MERGE_FIELDS")
+    env = {**os.environ, "FLASK_APP": "wsgi",
+           **{f"SALARYGUIDE_{n}": config[n] if isinstance(config[n], str) else json.dumps(config[n]) for n in names}}
+    flask = str(Path(sys.executable).parent / "flask")
+    worker = subprocess.Popen([flask, "--app", "wsgi", "worker", "run", "default"], env=env,
+                              cwd=Path(__file__).resolve().parent.parent, start_new_session=True,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        assert mailchimp.arrived.wait(120), "the worker never reached the stand-in"
+    finally:
+        # RQ's work horse runs in a session of its own (setsid), so kill it by pid, then the worker.
+        children = Path(f"/proc/{worker.pid}/task/{worker.pid}/children").read_text().split()
+        for pid in [*map(int, children), worker.pid]:
+            os.kill(pid, signal.SIGKILL)
+        worker.wait(30)
+    assert children, "the worker had forked no work horse"
+    assert pushes(mailchimp_app) == [("subscribe", PushStatus.SENDING, 1)]
+    mailchimp.hang.clear()
+    mailchimp.release.set()  # the stand-in finishes the first PUT: the change happened, unrecorded here
+
+    with mailchimp_app.app_context():
+        assert push.retry_due() == 0  # not stale yet
+        later = datetime.now(UTC) + timedelta(seconds=config["SYNC_STALE_AFTER"] + 1)
+        assert push.retry_due(later) == 1
+    run_jobs(mailchimp_app)
+    assert pushes(mailchimp_app) == [("subscribe", PushStatus.SENT, 2)]
+    first, second = mailchimp.seen("PUT", member_path())
+    assert first.body == second.body  # the same change, sent again under the same key
+    assert [m["status"] for m in mailchimp.members.values()] == ["subscribed"]
