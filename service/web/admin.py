@@ -110,8 +110,10 @@ def export() -> ResponseReturnValue:
     db.session.commit()
     chunks = stream.recorded(record.id, stream.lines(query, current_app.config["EXPORT_BATCH_SIZE"]))
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    # The file of addresses a spreadsheet would run as formulas says so in its name (docs/marketing.md).
+    part = "-formula-addresses-do-not-open-in-a-spreadsheet" if query.formula_rows == "only" else ""
     return Response(stream_with_context(chunks), mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="subscribers-{query.layout}-{stamp}.csv"',
+        "Content-Disposition": f'attachment; filename="subscribers-{query.layout}{part}-{stamp}.csv"',
         "X-Content-Type-Options": "nosniff",
     })
 
