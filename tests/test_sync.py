@@ -4,6 +4,7 @@ tool can run here, so each stand-in implements the documented endpoints and payl
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -342,3 +343,29 @@ def test_a_worker_killed_mid_push_leaves_one_member_after_the_retry(mailchimp_ap
     first, second = mailchimp.seen("PUT", member_path())
     assert first.body == second.body  # the same change, sent again under the same key
     assert [m["status"] for m in mailchimp.members.values()] == ["subscribed"]
+
+
+def test_dashboard_shows_each_tool_last_sync_pushes_error_and_withdrawals(mailchimp_app, mailchimp, smtp_server):
+    from service.sync import status
+    from tests.people import TOKEN
+
+    confirm(mailchimp_app, smtp_server)
+    smtp_server.clear()
+    mailchimp.fail("PUT", member_path("grace@example.com"), 400)
+    confirm(mailchimp_app, smtp_server, "grace@example.com")
+    mailchimp.fail("PUT", member_path("linus@example.com"), 429, Retry_After="60")
+    smtp_server.clear()
+    confirm(mailchimp_app, smtp_server, "linus@example.com")
+    client = mailchimp_app.test_client()
+    client.post(f"/hooks/mailchimp/{SECRET}", data={"type": "unsubscribe", "data[list_id]": mailchimp.audience,
+                                                     "data[email]": ADA})
+    with mailchimp_app.app_context():
+        (figures,) = status.tools()
+        assert (figures.name, figures.active, figures.pending, figures.failed, figures.withdrawals) == (
+            "Mailchimp", True, 1, 1, 1)
+        assert "HTTP 429" in figures.last_error and figures.last_sync_at is not None
+    mailchimp_app.config["ADMIN_TOKEN"] = TOKEN
+    page = client.get("/admin/", headers={"Authorization": f"Bearer {TOKEN}"}).text
+    section = page[page.index('id="sync"'):page.index('id="export"')]
+    cells = [c.strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", section, re.S)]
+    assert cells[0] == "Mailchimp" and cells[2:5] == ["1", "1", "1"] and "HTTP 429" in cells[5]

@@ -24,6 +24,7 @@ from service.admin import auth, chart, dashboard, queue_health
 from service.admin.forms import LoginForm, LogoutForm
 from service.export import filters, stream
 from service.extensions import db, limiter
+from service.sync import status as sync_status
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -95,7 +96,8 @@ def index() -> ResponseReturnValue:
     """The dashboard."""
     figures = dashboard.figures(current_app.config["DASHBOARD_DAYS"])
     return render_template("admin/dashboard.html", figures=figures, chart=chart.build(figures.days),
-                           health=queue_health.health(), logout_form=LogoutForm(), layouts=filters.LAYOUTS)
+                           health=queue_health.health(), logout_form=LogoutForm(), layouts=filters.LAYOUTS,
+                           sync=sync_status.tools())
 
 
 @bp.get("/subscribers.csv")
