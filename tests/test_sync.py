@@ -369,3 +369,58 @@ def test_dashboard_shows_each_tool_last_sync_pushes_error_and_withdrawals(mailch
     section = page[page.index('id="sync"'):page.index('id="export"')]
     cells = [c.strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", section, re.S)]
     assert cells[0] == "Mailchimp" and cells[2:5] == ["1", "1", "1"] and "HTTP 429" in cells[5]
+
+
+LISTMONK_ENV = {"SALARYGUIDE_SYNC": "listmonk", "SALARYGUIDE_LISTMONK_URL": "https://lists.example.com/",
+                "SALARYGUIDE_LISTMONK_USER": "api", "SALARYGUIDE_LISTMONK_TOKEN": "tok",
+                "SALARYGUIDE_LISTMONK_LIST_IDS": "[3,4]"}
+MAILCHIMP_ENV = {"SALARYGUIDE_SYNC": "mailchimp", "SALARYGUIDE_MAILCHIMP_API_KEY": "abc123-us21",
+                 "SALARYGUIDE_MAILCHIMP_LIST_ID": "a1b2c3d4e5", "SALARYGUIDE_MAILCHIMP_WEBHOOK_SECRET": SECRET}
+
+
+def settings_from(environ: dict[str, str]):
+    from service import config
+    from service.sync.settings import SyncSettings
+
+    return SyncSettings.from_config(config.load(environ=environ))
+
+
+def test_settings_come_from_the_environment():
+    assert settings_from({}).tool == "none"
+    lm = settings_from(LISTMONK_ENV)
+    assert (lm.base_url, lm.list_ids) == ("https://lists.example.com/api", (3, 4))
+    assert lm.authorization == basic("api", "tok")
+    assert settings_from({**LISTMONK_ENV, "SALARYGUIDE_LISTMONK_LIST_IDS": "3"}).list_ids == (3,)
+    mc = settings_from(MAILCHIMP_ENV)
+    assert (mc.base_url, mc.list_ids, mc.webhook_secret) == ("https://us21.api.mailchimp.com/3.0", ("a1b2c3d4e5",),
+                                                             SECRET)
+
+
+@pytest.mark.parametrize("environ,message", [
+    ({"SALARYGUIDE_SYNC": "hubspot"}, "SALARYGUIDE_SYNC must be one of"),
+    ({**LISTMONK_ENV, "SALARYGUIDE_LISTMONK_TOKEN": ""}, "LISTMONK_TOKEN must be set"),
+    ({**LISTMONK_ENV, "SALARYGUIDE_LISTMONK_LIST_IDS": "[]"}, "LISTMONK_LIST_IDS"),
+    ({**LISTMONK_ENV, "SALARYGUIDE_LISTMONK_LIST_IDS": "news"}, "LISTMONK_LIST_IDS"),
+    ({**LISTMONK_ENV, "SALARYGUIDE_LISTMONK_URL": "lists.example.com"}, "LISTMONK_URL"),
+    ({**MAILCHIMP_ENV, "SALARYGUIDE_MAILCHIMP_API_KEY": "abc123"}, "MAILCHIMP_API_KEY"),
+    ({**MAILCHIMP_ENV, "SALARYGUIDE_MAILCHIMP_LIST_ID": ""}, "MAILCHIMP_LIST_ID"),
+    ({**MAILCHIMP_ENV, "SALARYGUIDE_MAILCHIMP_WEBHOOK_SECRET": "short"}, "WEBHOOK_SECRET"),
+    ({**MAILCHIMP_ENV, "SALARYGUIDE_MAILCHIMP_MERGE_FIELDS": '{"FNAME": "name"}'}, "MERGE_FIELDS"),
+])
+def test_the_service_refuses_to_start_with_unusable_sync_settings(environ, message, tmp_path, monkeypatch):
+    from service import create_app
+
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(RuntimeError, match=message):
+        create_app({"INSTANCE_PATH": str(tmp_path), "TESTING": True})
+
+
+def test_retry_after_is_read_as_seconds_or_an_http_date():
+    from service.sync.http import wait_seconds
+
+    now = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
+    assert wait_seconds("120", now) == 120
+    assert wait_seconds("Tue, 01 Dec 2026 10:01:30 GMT", now) == 90
+    assert wait_seconds("Tue, 01 Dec 2026 09:00:00 GMT", now) == 0
+    assert wait_seconds("soon", now) is None and wait_seconds(None, now) is None
