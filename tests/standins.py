@@ -265,6 +265,9 @@ class Mailchimp(StandIn):
             return 400, {}, {"title": "Invalid Resource", "detail": "the hash is not the address's", "status": 400}
         new = member_hash not in self.members
         status = body.get("status_if_new") if new else body.get("status", self.members[member_hash]["status"])
+        if not new and self.members[member_hash]["status"] == "unsubscribed" and status == "subscribed":
+            return 400, {}, {"title": "Member In Compliance State", "status": 400,
+                             "detail": f"{body['email_address']} is in a compliance state due to unsubscribe"}
         if status not in self.STATUSES:
             return 400, {}, {"title": "Invalid Resource", "detail": "status_if_new is required", "status": 400}
         member = self.members.setdefault(member_hash, {"id": member_hash})

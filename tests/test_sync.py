@@ -424,3 +424,27 @@ def test_retry_after_is_read_as_seconds_or_an_http_date():
     assert wait_seconds("Tue, 01 Dec 2026 10:01:30 GMT", now) == 90
     assert wait_seconds("Tue, 01 Dec 2026 09:00:00 GMT", now) == 0
     assert wait_seconds("soon", now) is None and wait_seconds(None, now) is None
+
+
+def test_mailchimp_member_who_unsubscribed_there_comes_back_as_pending(mailchimp_app, mailchimp, smtp_server):
+    """Resubscribing here: Mailchimp refuses `subscribed` for someone it holds as unsubscribed, so the push
+    asks for `pending` (Mailchimp's own confirmation) instead of failing."""
+    confirm(mailchimp_app, smtp_server)
+    mailchimp.members[member_path().rsplit("/", 1)[1]]["status"] = "unsubscribed"
+    unsubscribe = path_of(link(by_subject(smtp_server, "Welcome"), "/newsletter/unsubscribe/"))
+    client = mailchimp_app.test_client()
+    assert client.post(unsubscribe).status_code == 200
+    run_jobs(mailchimp_app)
+    resubscribe = unsubscribe.replace("/unsubscribe/", "/resubscribe/")
+    assert client.post(resubscribe).status_code == 200
+    run_jobs(mailchimp_app)
+    assert [p[:2] for p in pushes(mailchimp_app)] == [("subscribe", PushStatus.SENT), ("unsubscribe", PushStatus.SENT),
+                                                      ("subscribe", PushStatus.SENT)]
+    last, retried = mailchimp.seen("PUT", member_path())[-2:]
+    assert (last.body["status"], retried.body["status"]) == ("subscribed", "pending")
+    assert mailchimp.members[member_path().rsplit("/", 1)[1]]["status"] == "pending"
+
+
+def test_the_webhook_is_not_there_unless_mailchimp_is_synced(client):
+    assert client.get(f"/hooks/mailchimp/{SECRET}").status_code == 404
+    assert client.post(f"/hooks/mailchimp/{SECRET}", data={"type": "unsubscribe"}).status_code == 404

@@ -52,11 +52,23 @@ def tags(contact: Contact) -> list[dict[str, str]]:
 
 
 def subscribe(settings: SyncSettings, contact: Contact) -> str:
-    """Add or update the member as subscribed, then tag them; both calls are idempotent."""
-    http.call(settings, "PUT", _member(settings, contact.email), member_body(settings, contact))
+    """Add or update the member as subscribed, then tag them; both calls are idempotent.
+
+    Mailchimp will not set someone who unsubscribed there back to subscribed ("Member In Compliance State");
+    for them the member becomes pending, and Mailchimp asks them to confirm once more.
+    """
+    body = member_body(settings, contact)
+    try:
+        http.call(settings, "PUT", _member(settings, contact.email), body)
+        outcome = "subscribed"
+    except http.Refused as exc:
+        if "compliance state" not in str(exc).lower():
+            raise
+        http.call(settings, "PUT", _member(settings, contact.email), {**body, "status": "pending"})
+        outcome = "pending: Mailchimp asks them to confirm again"
     if contact.editions:
         http.call(settings, "POST", _member(settings, contact.email) + "/tags", {"tags": tags(contact)})
-    return "subscribed"
+    return outcome
 
 
 def unsubscribe(settings: SyncSettings, email: str) -> str:
