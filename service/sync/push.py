@@ -86,6 +86,7 @@ def run(push_id: int) -> str:
     work, why_not = _work(push)
     if work is None:
         return _finish(push, PushStatus.SKIPPED, why_not)
+    db.session.commit()  # no transaction stays open while the tool answers
     try:
         outcome = work()
     except http.Retryable as exc:
@@ -102,7 +103,8 @@ def _work(push: SyncPush) -> tuple[Callable[[], str] | None, str]:
     """What the push does now; nothing when a later change superseded it (the current status wins)."""
     tool, config = TOOLS[push.tool], current()
     if push.action == PushAction.ERASE:
-        return (lambda: tool.erase(config, push.email or "")), ""
+        address = push.email or ""
+        return (lambda: tool.erase(config, address)), ""
     subscriber = db.session.get(Subscriber, push.subscriber_id) if push.subscriber_id else None
     if subscriber is None:
         return None, "the subscriber is gone"
