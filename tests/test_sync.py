@@ -448,3 +448,21 @@ def test_mailchimp_member_who_unsubscribed_there_comes_back_as_pending(mailchimp
 def test_the_webhook_is_not_there_unless_mailchimp_is_synced(client):
     assert client.get(f"/hooks/mailchimp/{SECRET}").status_code == 404
     assert client.post(f"/hooks/mailchimp/{SECRET}", data={"type": "unsubscribe"}).status_code == 404
+
+
+def test_a_push_whose_job_redis_lost_is_sent_by_the_sweep(listmonk_app, listmonk, smtp_server, redis_server):
+    import redis
+
+    client = listmonk_app.test_client()
+    sign_up(client)
+    run_email_jobs(listmonk_app)
+    confirm_url = path_of(link(by_subject(smtp_server, "Please confirm"), "/newsletter/confirm/"))
+    assert client.post(confirm_url).status_code == 200
+    redis.Redis.from_url(redis_server.url).flushall()  # the queued push is gone from Redis
+    with listmonk_app.app_context():
+        assert push.retry_due() == 0  # young rows are left alone
+        later = datetime.now(UTC) + timedelta(seconds=listmonk_app.config["SYNC_STALE_AFTER"] + 1)
+        assert push.retry_due(later) == 1
+    run_jobs(listmonk_app)
+    assert pushes(listmonk_app) == [("subscribe", PushStatus.SENT, 1)]
+    assert listmonk.by_email(ADA) is not None

@@ -169,7 +169,8 @@ def _defer(push: SyncPush, exc: http.Retryable) -> None:
 
 
 def retry_due(now: datetime | None = None) -> int:
-    """The sweep: queue again the pushes whose wait is over or whose worker died; returns how many."""
+    """The sweep: queue again the pushes whose wait is over, whose worker died or whose job Redis lost;
+    returns how many rows it handed to the outbox."""
     now = now or datetime.now(UTC)
     config = current_app.config
     stale = now - timedelta(seconds=config["SYNC_STALE_AFTER"])
@@ -184,6 +185,13 @@ def retry_due(now: datetime | None = None) -> int:
         push.status, push.next_attempt_at = PushStatus.PENDING, None
         if db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.job_id == job_id(push))) is None:
             messages.append(enqueue(push))
+    # Pending with no wait, long untouched: its job left Redis (Redis is transport); dispatch sends it again
+    # unless Redis still knows it.
+    lost = and_(SyncPush.status == PushStatus.PENDING, SyncPush.next_attempt_at.is_(None), SyncPush.updated_at < stale)
+    for push in db.session.scalars(select(SyncPush).where(lost).order_by(SyncPush.id).limit(500)):
+        message = db.session.scalars(select(OutboxMessage).where(OutboxMessage.job_id == job_id(push))).first()
+        if message is not None and message not in messages:
+            messages.append(message)
     db.session.commit()
     queue.dispatch(messages)
     return len(messages)
