@@ -27,6 +27,7 @@ from service.mail import sending
 from service.models import OutboxMessage, ScheduleRun
 from service.newsletter import subscription
 from service.salaries.cli import import_file
+from service.sync import push, withdrawals
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +57,8 @@ def periodic(config: Mapping[str, Any]) -> list[Periodic]:
         Periodic(sending.retry_stalled, int(config["EMAIL_RETRY_AFTER"]), "email"),
         Periodic(subscription.expire_pending_job, 3600, "default"),
         Periodic(sweep.sweep_stuck, int(config["SWEEP_INTERVAL"]), "default"),
+        Periodic(push.retry_due, 60, "default"),  # pushes to the mailing tool whose wait is over
+        Periodic(withdrawals.pull_listmonk, 300, "default"),  # unsubscribes made in listmonk (no-op otherwise)
     ]
 
 

@@ -10,6 +10,7 @@ from service.models.salaries import DataSnapshot, Listing
 from service.models.schedule import ScheduleRun
 from service.models.staff import StaffUser
 from service.models.subscribers import ConsentEvent, ConsentKind, Subscriber, SubscriberStatus
+from service.models.sync import PushAction, PushStatus, SyncPush, SyncState
 
 __all__ = [
     "Base",
@@ -27,6 +28,8 @@ __all__ = [
     "Listing",
     "OutboxMessage",
     "PageView",
+    "PushAction",
+    "PushStatus",
     "RenderedPdf",
     "RequestStatus",
     "ScheduleRun",
@@ -34,4 +37,6 @@ __all__ = [
     "StaffUser",
     "Subscriber",
     "SubscriberStatus",
+    "SyncPush",
+    "SyncState",
 ]
