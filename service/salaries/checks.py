@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from service.reference import tables
+from service.salaries import countries
 from service.reference.tables import Observation
 
 PERIODS = {"year": 1, "month": 12, "hour": 2080}  # 2,080 = 52 weeks × 40 hours
@@ -85,10 +86,10 @@ def currency(value: Any) -> str:
 
 
 def country(value: Any) -> str:
-    """An ISO 3166-1 alpha-2 code, or "" when not given."""
+    """An ISO 3166-1 alpha-2 code (or XK, Kosovo), or "" when not given."""
     code = text(value, "country", required=False).upper()
-    if code and code not in tables.known_countries():
-        raise Invalid(f"unknown country {code!r} (expected an ISO 3166-1 alpha-2 code)")
+    if code and code not in countries.known():
+        raise Invalid(f"unknown country {code!r} (expected an ISO 3166-1 alpha-2 code or XK)")
     return code
 
 
