@@ -7,8 +7,8 @@ from datetime import date, datetime
 from typing import Any
 
 from service.reference import tables
-from service.salaries import countries
 from service.reference.tables import Observation
+from service.salaries import countries
 
 PERIODS = {"year": 1, "month": 12, "hour": 2080}  # 2,080 = 52 weeks × 40 hours
 SENIORITIES = ("entry", "mid", "senior", "staff", "principal", "executive")
