@@ -16,6 +16,7 @@ from service.salaries.normalise import Normaliser, detect_layout
 
 salaries_cli = AppGroup("salaries", help="Salary listings: import and inspect.")
 SHOWN_REJECTIONS = 50
+SHOWN_UNKNOWN_TITLES = 20
 
 
 def import_file(path_or_url: str, layout: str | None, progress: bool = True) -> store.ImportReport:
@@ -68,6 +69,13 @@ def _print(report: store.ImportReport) -> None:
                f"unchanged: {report.unchanged}, rejected: {report.rejected}")
     state = "new" if report.snapshot_created else "unchanged"
     click.echo(f"data snapshot: {report.snapshot_id} ({state})")
+    click.echo(f"cross-posted (already stored from another source): {report.cross_posted}, "
+               f"locations naming no single country: {report.unmapped_locations}")
+    if report.unknown_titles:
+        click.echo(f"titles the classifier did not know ({sum(report.unknown_titles.values())} listings, "
+                   f"most frequent {SHOWN_UNKNOWN_TITLES}):")
+        for title, times in report.unknown_titles.most_common(SHOWN_UNKNOWN_TITLES):
+            click.echo(f"  {times} × {title}")
     for rejection in report.rejections[:SHOWN_REJECTIONS]:
         click.echo(f"  row {rejection.row_number}: {rejection.reason}")
     if report.rejected > SHOWN_REJECTIONS:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,10 +32,20 @@ class ImportReport:
     rejections: list[Rejection] = field(default_factory=list)
     snapshot_id: int | None = None
     snapshot_created: bool = False
+    unknown_titles: Counter[str] = field(default_factory=Counter)  # titles the classifier did not know
+    unmapped_locations: int = 0  # listings whose free-text location named no single country
+    cross_posted: int = 0  # new listings already stored from another source (docs/data.md)
 
     @property
     def rejected(self) -> int:
         return len(self.rejections)
+
+    def count(self, listing: ListingIn) -> None:
+        """Note what the classifier and the location mapping could not tell about a listing."""
+        if not listing.title_known:
+            self.unknown_titles[listing.title] += 1
+        if listing.unmapped_location:
+            self.unmapped_locations += 1
 
 
 def _values(listing: ListingIn) -> dict[str, Any]:
@@ -65,6 +76,7 @@ def apply(results: Iterable[ListingIn | Rejection], label: str) -> ImportReport:
         if isinstance(result, Rejection):
             report.rejections.append(result)
         else:
+            report.count(result)
             listings[(result.source, result.external_id)] = result  # a later row for the same id wins
     existing = _existing(set(listings))
     new = [_values(item) | {"source": k[0], "external_id": k[1]} for k, item in listings.items() if k not in existing]
