@@ -57,8 +57,8 @@ def _currency(text: str, default: str | None, known: frozenset[str] | None) -> s
     return _BY_SYMBOL[symbol.group()] if symbol else default
 
 
-def _period(text: str) -> str:
-    """The period the text names; a pay line that names none is yearly."""
+def period_in(text: str) -> str:
+    """The period the text names first; a pay line that names none is yearly."""
     found = [(m.start(), name) for name, pattern in _PERIODS if (m := pattern.search(text))]
     return min(found)[1] if found else "year"
 
@@ -99,7 +99,7 @@ def parse(text: str, default_currency: str | None = None, known: frozenset[str] 
         raise Invalid(f"pay text names no currency: {line!r}")
     if low > high:
         raise Invalid(f"pay text range is reversed: {line!r}")
-    return Pay(low, high, currency, _period(line))
+    return Pay(low, high, currency, period_in(line))
 
 
 def _joined(line: str, first: re.Match[str], second: re.Match[str]) -> bool:
