@@ -6,6 +6,7 @@ import sys
 from contextlib import closing
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
@@ -67,7 +68,7 @@ def import_command(path_or_url: str, layout: str | None, source: str | None, if_
         click.echo("listings already stored: nothing imported")
         return
     try:
-        report = import_file(path_or_url, layout, source=source)
+        report = import_file(path_or_url, layout, source=source, timeout=float(current_app.config["FEED_TIMEOUT"]))
     except (sources.SourceError, OSError) as problem:
         raise click.ClickException(f"import failed, nothing was changed: {problem}") from problem
     _print(report)
