@@ -1,0 +1,47 @@
+"""What each snapshot holds per source: rows, the posting-date range and the licence."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+
+from service.extensions import db
+from service.models import DataSnapshot, Listing, SnapshotSource
+
+# Sources whose licence is known without a feed entry saying so.
+KNOWN_LICENCES = {"aijobs": "CC0 1.0 (public domain)"}
+
+
+def record_sources(snapshot_id: int | None, imported: set[str], licence: str | None, url: str | None) -> None:
+    """Write one row per source now stored; the imported sources take this import's licence and URL,
+    the others keep what the previous snapshot said of them."""
+    previous = {row.source: row for row in db.session.scalars(
+        select(SnapshotSource).where(SnapshotSource.snapshot_id == _previous(snapshot_id)))}
+    query = select(Listing.source, func.count(), func.min(Listing.posted_at), func.max(Listing.posted_at)) \
+        .group_by(Listing.source).order_by(Listing.source)
+    for source, rows, first, last in db.session.execute(query):
+        before = previous.get(source)
+        mine = source in imported
+        db.session.add(SnapshotSource(
+            snapshot_id=snapshot_id, source=source, rows=rows, first_posted=first, last_posted=last,
+            licence=(licence if mine and licence else None) or (before.licence if before else None)
+            or KNOWN_LICENCES.get(source),
+            url=(url if mine and url else None) or (before.url if before else None)))
+
+
+def _previous(snapshot_id: int | None) -> int | None:
+    return db.session.scalar(select(func.max(DataSnapshot.id)).where(DataSnapshot.id < snapshot_id))
+
+
+def sources(snapshot_id: int) -> list[dict[str, Any]]:
+    """The snapshot's sources as the guide prints them (docs/guide-context.md, `sources[]`)."""
+    rows = db.session.scalars(select(SnapshotSource).where(SnapshotSource.snapshot_id == snapshot_id)
+                              .order_by(SnapshotSource.source))
+    return [{
+        "name": row.source, "kind": "listings", "rows": row.rows,
+        "first_posted": row.first_posted.isoformat(), "last_posted": row.last_posted.isoformat(),
+        "licence": row.licence or "not stated", "url": row.url,
+        "used_for": f"{row.rows:,} salary listings posted {row.first_posted.isoformat()} to "
+                    f"{row.last_posted.isoformat()}",
+    } for row in rows]
