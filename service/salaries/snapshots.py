@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
 from service.extensions import db
 from service.models import DataSnapshot, Listing, SnapshotSource
@@ -18,9 +18,7 @@ def record_sources(snapshot_id: int | None, imported: set[str], licence: str | N
     the others keep what the previous snapshot said of them."""
     previous = {row.source: row for row in db.session.scalars(
         select(SnapshotSource).where(SnapshotSource.snapshot_id == _previous(snapshot_id)))}
-    query = select(Listing.source, func.count(), func.min(Listing.posted_at), func.max(Listing.posted_at)) \
-        .group_by(Listing.source).order_by(Listing.source)
-    for source, rows, first, last in db.session.execute(query):
+    for source, rows, first, last in db.session.execute(_per_source()):
         before = previous.get(source)
         mine = source in imported
         db.session.add(SnapshotSource(
@@ -30,18 +28,27 @@ def record_sources(snapshot_id: int | None, imported: set[str], licence: str | N
             url=(url if mine and url else None) or (before.url if before else None)))
 
 
+def _per_source() -> Select[Any]:
+    """Rows and posting-date range of the stored listings, per source."""
+    return select(Listing.source, func.count(), func.min(Listing.posted_at), func.max(Listing.posted_at)) \
+        .group_by(Listing.source).order_by(Listing.source)
+
+
 def _previous(snapshot_id: int | None) -> int | None:
     return db.session.scalar(select(func.max(DataSnapshot.id)).where(DataSnapshot.id < snapshot_id))
 
 
 def sources(snapshot_id: int) -> list[dict[str, Any]]:
-    """The snapshot's sources as the guide prints them (docs/guide-context.md, `sources[]`)."""
-    rows = db.session.scalars(select(SnapshotSource).where(SnapshotSource.snapshot_id == snapshot_id)
-                              .order_by(SnapshotSource.source))
+    """The snapshot's sources: name, rows, first and last posting date, licence, URL (by source name).
+
+    A snapshot taken before sources were recorded (migration 0006) reports the stored listings instead."""
+    rows = list(db.session.scalars(select(SnapshotSource).where(SnapshotSource.snapshot_id == snapshot_id)
+                                   .order_by(SnapshotSource.source)))
+    if not rows:
+        rows = [SnapshotSource(source=s, rows=n, first_posted=a, last_posted=b, licence=KNOWN_LICENCES.get(s))
+                for s, n, a, b in db.session.execute(_per_source())]
     return [{
         "name": row.source, "kind": "listings", "rows": row.rows,
         "first_posted": row.first_posted.isoformat(), "last_posted": row.last_posted.isoformat(),
-        "licence": row.licence or "not stated", "url": row.url,
-        "used_for": f"{row.rows:,} salary listings posted {row.first_posted.isoformat()} to "
-                    f"{row.last_posted.isoformat()}",
+        "licence": row.licence or "not stated", "url": row.url or "",
     } for row in rows]
