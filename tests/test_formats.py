@@ -66,3 +66,29 @@ def test_reimporting_a_feed_changes_nothing(app):
     again = run_import(app, str(FEEDS / "greenhouse.json"))
     assert "imported: 120" in first.output
     assert "imported: 0, updated: 0, unchanged: 120" in again.output and "(unchanged)" in again.output
+
+
+def test_a_pretty_printed_job_posting_and_json_ld_graphs(app, tmp_path):
+    page = tmp_path / "one.json"
+    page.write_text("""{
+      "@context": "https://schema.org", "@type": "JobPosting", "title": "Sr. SWE",
+      "identifier": "gh-1", "datePosted": "2026-02-01", "jobLocationType": "TELECOMMUTE",
+      "applicantLocationRequirements": [{"@type": "Country", "name": "Germany"}],
+      "hiringOrganization": "Acme", "baseSalary": {"@type": "MonetaryAmount", "currency": "EUR",
+        "value": "€70k–€90k per year"}
+    }""")
+    result = run_import(app, str(page))
+    assert result.exit_code == 0 and "imported: 1" in result.output, result.output
+    html = tmp_path / "page.html"
+    html.write_text('<html><script type="application/ld+json">{"@graph": [{"@type": "Organization"}, '
+                    '{"@type": ["JobPosting"], "title": "Data Engineer", "url": "https://x.example/2", '
+                    '"datePosted": "2026-02-02", "jobLocation": {"address": {"addressCountry": "NL"}}, '
+                    '"estimatedSalary": [{"@type": "MonetaryAmountDistribution", "currency": "EUR", '
+                    '"duration": "P1Y", "median": 80000, "unitText": "YEAR"}]}]}</script></html>')
+    result = run_import(app, str(html), "--source", "board")
+    assert result.exit_code == 0 and "imported: 1" in result.output, result.output
+    with app.app_context():
+        one, two = db.session.scalars(select(Listing).order_by(Listing.id)).all()
+        assert (one.role, one.seniority, one.country, one.remote) == ("Software Engineer", "senior", "DE", True)
+        assert (one.salary_min, one.salary_max, one.currency, one.company) == (70000, 90000, "EUR", "Acme")
+        assert (two.external_id, two.country, two.remote, two.salary_min) == ("https://x.example/2", "NL", False, 80000)

@@ -38,6 +38,19 @@ def _text(path: Path) -> str:
         raise SourceError(f"{path.name} is not UTF-8: {problem}") from problem
 
 
+def first_line_is_json(path: Path) -> bool:
+    """Whether the first non-blank line is a JSON value by itself (JSON lines), not part of a document."""
+    with path.open(encoding="utf-8-sig", errors="replace") as handle:
+        while line := handle.readline(MAX_LINE + 1):
+            if line.strip():
+                try:
+                    json.loads(line)
+                except json.JSONDecodeError:
+                    return False
+                return True
+    return False
+
+
 def load_json(path: Path, expected: str) -> Any:
     """One JSON document; HTML, truncated or malformed JSON fail the whole feed with the reason."""
     text = _text(path)

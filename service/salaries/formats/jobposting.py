@@ -32,8 +32,8 @@ def _documents(path: Path) -> Iterator[tuple[int, Any]]:
     start = documents.head(path).lstrip()
     if start.startswith("<"):
         yield from documents.ld_json_blocks(path)
-    elif start.startswith("["):
-        yield 1, documents.load_json(path, "JobPosting JSON")
+    elif start.startswith("[") or not documents.first_line_is_json(path):
+        yield 1, documents.load_json(path, "JobPosting JSON")  # one document, perhaps pretty-printed
     else:
         yield from documents.json_lines(path)
 
