@@ -31,11 +31,14 @@ def _migrated(folder: Path) -> Path:
     from flask_migrate import upgrade
 
     from service import create_app
+    from service.extensions import db
 
     template = folder / "template.db"
     app = create_app({"DATABASE_URL": f"sqlite:///{template}", "SECRET_KEY": "bench", "TESTING": True})
     with app.app_context():
         upgrade(directory=str(ROOT / "migrations"))
+        db.session.remove()
+        db.engine.dispose()  # the last connection's close checkpoints the WAL into the file we copy
     return template
 
 

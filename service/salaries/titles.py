@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from service.salaries import roles
@@ -35,6 +35,7 @@ def _words() -> dict[str, list[tuple[str, str]]]:
     return found
 
 
+@lru_cache(maxsize=65536)  # a feed repeats its titles; the cross-posting key spells each one out again
 def words(title: str) -> str:
     """A title as lower-case words, punctuation dropped and abbreviations spelled out ("Sr. SWE")."""
     expand = dict(_words()["abbreviation"])
@@ -42,24 +43,27 @@ def words(title: str) -> str:
     return " ".join(expand.get(token, token) for token in tokens)
 
 
-def _phrase(phrase: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<![\w&+#]){re.escape(phrase)}(?![\w&+#])")
+@cache
+def _patterns(kind: str) -> tuple[tuple[re.Pattern[str], str], ...]:
+    """The phrases of one kind as whole-word patterns, compiled once."""
+    return tuple((re.compile(rf"(?<![\w&+#]){re.escape(phrase)}(?![\w&+#])"), value)
+                 for phrase, value in _words().get(kind, []))
 
 
 def seniority(spelled: str) -> str:
     """The seniority the first listed phrase found says, else mid."""
-    for phrase, _ in _words().get("not_seniority", []):
-        spelled = _phrase(phrase).sub(" ", spelled)
-    for phrase, level in _words()["seniority"]:
-        if _phrase(phrase).search(spelled):
+    for pattern, _ in _patterns("not_seniority"):
+        spelled = pattern.sub(" ", spelled)
+    for pattern, level in _patterns("seniority"):
+        if pattern.search(spelled):
             return level
     return DEFAULT_SENIORITY
 
 
 def core(spelled: str) -> str:
     """The title without its seniority words (the role's own words)."""
-    for phrase, _ in _words()["strip"]:
-        spelled = _phrase(phrase).sub(" ", spelled)
+    for pattern, _ in _patterns("strip"):
+        spelled = pattern.sub(" ", spelled)
     return " ".join(spelled.split())
 
 
@@ -71,6 +75,7 @@ def _table() -> dict[str, tuple[str, str]]:
     return found
 
 
+@lru_cache(maxsize=65536)  # a feed repeats its titles, and a Title is immutable
 def classify(title: str) -> Title:
     """Role, category and seniority of a title; case, spacing and abbreviations do not matter.
 
