@@ -34,7 +34,11 @@ DEFAULTS: dict[str, Any] = {
     "RENDER_TIMEOUT": 120,  # seconds a render job may take
     "WORKERS": 1,  # worker processes `make run` starts (scripts/supervisord.conf)
     "WORKER_MEMORY_LIMIT_MB": 1536,  # address-space limit of each job's process (0: none)
-    "FEED_URL": "",  # the daily refresh imports this file or http(s) URL (either layout); empty: no refresh
+    "FEED_URL": "",  # the daily refresh imports this file or http(s) URL (any format); empty: no refresh
+    # The daily refresh's feeds: a JSON list of {"url", "format", "source", "licence"} (format optional:
+    # guessed); each is imported in its own transaction. Empty: FEED_URL, if set, as a one-feed list.
+    "FEEDS": [],
+    "FEED_TIMEOUT": 30,  # seconds a feed download may take in all (and may go without data)
     "SCHEDULE_TZ": "UTC",  # the zone the cron expressions below are read in
     "REFRESH_CRON": "0 3 * * *",  # the daily salary-data refresh
     "EDITION_CRON": "0 3 1 1 *",  # the yearly new edition

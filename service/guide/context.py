@@ -12,10 +12,10 @@ from sqlalchemy import func, select
 import pdf
 from service.extensions import db
 from service.guide import personal as personal_page
-from service.guide.sources import CAVEATS, SOURCES
+from service.guide.sources import CAVEATS, SOURCES, listing_source
 from service.models import DataSnapshot, Listing
 from service.reference import ppp
-from service.salaries import stats
+from service.salaries import snapshots, stats
 
 
 class NoData(RuntimeError):
@@ -98,7 +98,7 @@ def build(year: int, personal: dict[str, Any] | None = None) -> dict[str, Any]:
         **figures,
         "cities": ppp.city_rows(references, year),
         "personal": personal_page.build(personal, figures["bands"], figures["categories"], year) if personal else None,
-        "sources": SOURCES,
+        "sources": [*map(listing_source, snapshots.sources(snapshot.id)), *SOURCES],
         "caveats": CAVEATS,
     }
 

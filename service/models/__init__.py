@@ -6,7 +6,7 @@ from service.models.guides import Edition, EditionStatus, GuideRequest, Rendered
 from service.models.mail import EmailKind, EmailStatus, SentEmail
 from service.models.metrics import Download, PageView
 from service.models.outbox import OutboxMessage
-from service.models.salaries import DataSnapshot, Listing
+from service.models.salaries import DataSnapshot, FeedRun, Listing, SnapshotSource
 from service.models.schedule import ScheduleRun
 from service.models.staff import StaffUser
 from service.models.subscribers import ConsentEvent, ConsentKind, Subscriber, SubscriberStatus
@@ -24,6 +24,7 @@ __all__ = [
     "EmailStatus",
     "Erasure",
     "ExportRecord",
+    "FeedRun",
     "GuideRequest",
     "Listing",
     "OutboxMessage",
@@ -31,6 +32,7 @@ __all__ = [
     "PushAction",
     "PushStatus",
     "RenderedPdf",
+    "SnapshotSource",
     "RequestStatus",
     "ScheduleRun",
     "SentEmail",
