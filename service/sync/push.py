@@ -191,6 +191,7 @@ def retry_due(now: datetime | None = None) -> int:
         message = db.session.scalars(select(OutboxMessage).where(OutboxMessage.job_id == job_id(push))).first()
         if message is not None and message not in messages:
             messages.append(message)
-    outbox.commit()  # dispatches the rows added here; then the ones an earlier transaction wrote
-    outbox.dispatch([message for message in messages if message.dispatched_at is None])
+    outbox.commit()
+    # Again every row, including those dispatched once whose job Redis lost: dispatch skips a job Redis knows.
+    outbox.dispatch(messages)
     return len(messages)
