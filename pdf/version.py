@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import hashlib
 from functools import cache
+from importlib import metadata
 from pathlib import Path
-
-import weasyprint
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 TEMPLATE_DIR = PACKAGE_DIR.parent / "templates" / "guide"
@@ -27,7 +26,9 @@ def template_version() -> str:
     The render cache keys PDFs on this value, so it also covers the filters
     (they shape every number) and the WeasyPrint version (it shapes the layout).
     """
-    digest = hashlib.sha256(f"weasyprint {weasyprint.__version__}\n".encode())
+    # The installed version from its metadata, not `weasyprint.__version__`: reading the template version
+    # must not import WeasyPrint (the web process never loads the renderer).
+    digest = hashlib.sha256(f"weasyprint {metadata.version('weasyprint')}\n".encode())
     for name, path in _inputs():
         digest.update(name.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
     return f"tpl-{digest.hexdigest()[:16]}"

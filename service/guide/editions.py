@@ -69,7 +69,7 @@ def publish(year: int) -> Edition:
 def ready_pdf(year: int, inputs: dict[str, Any] | None = None) -> RenderedPdf | None:
     """The generic PDF (or, with `rendering.PERSONAL_BASE`, the personal base) for this year under today's
     template and data, if it is already stored."""
-    key = rendering.content_key(pdf.TEMPLATE_VERSION, context.current_snapshot_id(), year, inputs)
+    key = rendering.current_key(year, inputs)
     found = db.session.scalars(select(RenderedPdf).where(RenderedPdf.content_key == key)).first()
     return found if found is not None and storage.store().exists(found.sha256) else None
 

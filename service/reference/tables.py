@@ -196,9 +196,11 @@ def current_currencies() -> frozenset[str]:
     return frozenset(tables().currency_by_iso3.values()) & known_currencies()
 
 
-def data_hash() -> str:
-    """A SHA-256 over every shipped reference file: part of a PDF's content key (a new vintage, a new PDF)."""
+@cache
+def data_hash(folder: Path = DATA) -> str:
+    """A SHA-256 over every shipped reference file, once per process: part of a PDF's content key, so a new
+    vintage of the data gives a new PDF."""
     digest = hashlib.sha256()
-    for path in sorted(DATA.glob("*.csv")):
+    for path in sorted(folder.glob("*.csv")):
         digest.update(path.name.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()
+    return f"sha256:{digest.hexdigest()}"
