@@ -38,7 +38,8 @@ def test_each_personal_input_changes_the_key(field, value):
 
 def test_the_template_snapshot_and_year_change_the_key():
     base = rendering.content_key("t1", 1, 2026, None, SETTINGS)
-    others = {rendering.content_key("t2", 1, 2026, None, SETTINGS), rendering.content_key("t1", 2, 2026, None, SETTINGS),
+    others = {rendering.content_key("t2", 1, 2026, None, SETTINGS),
+              rendering.content_key("t1", 2, 2026, None, SETTINGS),
               rendering.content_key("t1", 1, 2027, None, SETTINGS)}
     assert base not in others and len(others) == 3
 
