@@ -20,6 +20,10 @@ from .version import TEMPLATE_DIR
 
 ASSETS_DIR = TEMPLATE_DIR / "assets"
 GENERATOR = f"WeasyPrint {weasyprint.__version__}"
+# Tagged PDF (a structure tree, MarkInfo /Marked): screen readers follow the reading order, headings and
+# tables; title and /Lang come from the HTML's <title> and lang. The insert is not tagged: it is drawn over
+# the base's pages as artwork, so its text is read from the base's placeholder structure (docs/pdf.md).
+TAGGED = {"pdf_tags": True}
 # Pages the personal section always takes: the base PDF keeps this many placeholder pages
 # and the insert must fill exactly this many (see docs/pdf.md, "Personal guides").
 PERSONAL_PAGES = 2
@@ -97,7 +101,7 @@ def _document(html: str) -> weasyprint.Document:
 
 def render_guide(context: dict[str, Any]) -> bytes:
     """Render the full guide for `context` to PDF bytes (with its personal page when it has one)."""
-    pdf: bytes = _document(build_html(context, link_stylesheet=False)).write_pdf()
+    pdf: bytes = _document(build_html(context, link_stylesheet=False)).write_pdf(**TAGGED)
     return pdf
 
 
@@ -108,7 +112,7 @@ def render_personal_base(context: dict[str, Any]) -> bytes:
     in the base and the merged PDF carries one program per font.
     """
     html = build_html({**context, "personal": None}, link_stylesheet=False, personal_slot=PERSONAL_PAGES)
-    return fonts.embed_whole(_document(html).write_pdf())
+    return fonts.embed_whole(_document(html).write_pdf(**TAGGED))
 
 
 def render_personal_insert(context: dict[str, Any]) -> bytes:
