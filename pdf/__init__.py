@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from .merge import merge_personal, placeholder_index
 from .render import (
+    INSERT_PAGES,
     PERSONAL_PAGES,
     build_html,
     render_guide,
@@ -18,6 +19,7 @@ from .render import (
 from .version import template_version
 
 __all__ = [
+    "INSERT_PAGES",
     "PERSONAL_PAGES",
     "TEMPLATE_VERSION",
     "build_html",

@@ -27,6 +27,9 @@ TAGGED = {"pdf_tags": True}
 # Pages the personal section always takes: the base PDF keeps this many placeholder pages
 # and the insert must fill exactly this many (see docs/pdf.md, "Personal guides").
 PERSONAL_PAGES = 2
+# The insert also carries the reader's headline for the cover: one page drawn over the base's cover,
+# before the PERSONAL_PAGES section pages.
+INSERT_PAGES = 1 + PERSONAL_PAGES
 
 cffi_arrays.install()
 
@@ -116,11 +119,12 @@ def render_personal_base(context: dict[str, Any]) -> bytes:
 
 
 def render_personal_insert(context: dict[str, Any]) -> bytes:
-    """Only the personal section's body: PERSONAL_PAGES pages, same page box, no margin boxes."""
+    """The reader's cover headline (one page) and the personal section's body (PERSONAL_PAGES pages): INSERT_PAGES
+    pages, same page box, no margin boxes."""
     html = environment().get_template("insert.html").render(**context, link_stylesheet=False)
     document = _document(html)
-    if len(document.pages) != PERSONAL_PAGES:
-        raise InsertOverflow(f"personal insert has {len(document.pages)} pages, expected {PERSONAL_PAGES}")
+    if len(document.pages) != INSERT_PAGES:
+        raise InsertOverflow(f"personal insert has {len(document.pages)} pages, expected {INSERT_PAGES}")
     # Uncompressed: it is only read by merge_personal, which compresses the two content streams it keeps
     # and drops the font programs (zlib over all of it would cost about 10 ms of a personal guide).
     pdf: bytes = document.write_pdf(uncompressed_pdf=True)
