@@ -268,3 +268,32 @@ def test_fonts_are_shipped_and_embedded_once(reader: PdfReader) -> None:
     shipped = {TTFont(p)["name"].getDebugName(6) for p in (ASSETS_DIR / "fonts").glob("*.otf")}
     assert font_programs(reader) == Counter(dict.fromkeys(shipped, 1))
     assert (ASSETS_DIR / "fonts" / "OFL.txt").read_text().count("SIL OPEN FONT LICENSE Version 1.1") == 1
+
+
+def test_the_pdf_is_tagged_with_title_and_language(reader: PdfReader) -> None:
+    """A tagged PDF: a structure tree with headings and tables, marked content, the title shown, /Lang set."""
+    root = reader.trailer["/Root"]
+    assert bool(root["/MarkInfo"]["/Marked"]) is True
+    assert root["/Lang"] == "en" and reader.metadata.title == "Remote Salary Guide 2026"
+    kinds: Counter[str] = Counter()
+    todo = [root["/StructTreeRoot"]]
+    while todo:
+        node = todo.pop().get_object()
+        if isinstance(node, list):
+            todo += [kid for kid in node if hasattr(kid, "get_object")]
+        elif isinstance(node, dict):
+            if "/S" in node:
+                kinds[str(node["/S"])] += 1
+            if "/K" in node and hasattr(node["/K"], "get_object"):
+                todo.append(node["/K"])
+    assert kinds["/H1"] >= len(SECTIONS) and kinds["/Table"] >= 10 and kinds["/TH"] > 0 and kinds["/P"] > 0
+
+
+def test_every_url_is_a_link_and_site_links_carry_utm(reader: PdfReader, context: dict[str, Any]) -> None:
+    """Sources and the site are clickable; links back to the site say they came from the PDF."""
+    uris = {str(a.get_object()["/A"]["/URI"]) for page in reader.pages for a in page.get("/Annots", [])
+            if "/A" in a.get_object() and "/URI" in a.get_object()["/A"]}
+    for source in context["sources"]:
+        assert source["url"] in uris
+    site = [u for u in uris if u.startswith(context["brand"]["url"])]
+    assert site and all("utm_source=salary-guide&utm_medium=pdf" in u for u in site)
