@@ -11,7 +11,8 @@ from sqlalchemy import select
 from service import signup, storage, tracking
 from service.extensions import db, limiter
 from service.forms import GuideForm
-from service.guide import editions, landing as holdings
+from service.guide import editions
+from service.guide import landing as holdings
 from service.models import GuideRequest, RequestStatus
 from service.models.guides import new_token
 
