@@ -62,11 +62,11 @@ def money_local(value: float | None, currency: str) -> str:
 
 
 def signed_percent(value: float | None) -> str:
-    """A change as a signed percentage: 0.052 -> "+5%", -0.1 -> "−10%", 0 -> "no change"."""
+    """A change as a signed percentage: 0.052 -> "+5%", -0.1 -> "−10%", under half a per cent -> "±0%"."""
     if value is None:
         return MISSING
     if round(value * 100) == 0:
-        return "no change"
+        return "±0%"
     return f"{'+' if value > 0 else '−'}{abs(value) * 100:,.0f}%"
 
 

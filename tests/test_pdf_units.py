@@ -123,5 +123,5 @@ def test_money_for_reading(value, currency, printed) -> None:
 
 
 def test_changes_and_months() -> None:
-    assert [filters.signed_percent(v) for v in (0.052, -0.1, 0.001)] == ["+5%", "−10%", "no change"]
+    assert [filters.signed_percent(v) for v in (0.052, -0.1, 0.001)] == ["+5%", "−10%", "±0%"]
     assert filters.month_year("2024-07-01") == "July 2024"
