@@ -15,12 +15,21 @@ KNOWN_LISTING_SOURCES = {
 
 SOURCES = [
     {
+        "name": "World Bank, World Development Indicators: PPP conversion factor, private consumption "
+                "(PA.NUS.PRVT.PP)",
+        "publisher": "World Bank (International Comparison Program; Eurostat-OECD PPP Programme)",
+        "vintage": "WDI; years up to 2023",
+        "licence": "CC BY 4.0",
+        "url": "https://data.worldbank.org/indicator/PA.NUS.PRVT.PP",
+        "used_for": "Household price levels of the 21 cities outside the United States (national figures)",
+    },
+    {
         "name": "World Bank, World Development Indicators: PPP conversion factor, GDP (PA.NUS.PPP)",
         "publisher": "World Bank (International Comparison Program; Eurostat-OECD PPP Programme)",
         "vintage": "WDI, July 2026 update; years up to 2025",
         "licence": "CC BY 4.0",
         "url": "https://data.worldbank.org/indicator/PA.NUS.PPP",
-        "used_for": "Price levels of the 23 cities outside the United States (national figures)",
+        "used_for": "Only where a country has no household PPP (the row says so)",
     },
     {
         "name": "World Bank, World Development Indicators: Official exchange rate (PA.NUS.FCRF)",
@@ -55,7 +64,10 @@ CAVEATS = [
     "Salaries are those disclosed in listings; listings that disclose pay may differ from those that do not.",
     "A role × seniority shows its own band only when it has enough listings; "
     "otherwise the category's figures stand in.",
-    "Price levels describe GDP-wide prices, not rents or a personal basket of goods.",
+    "Price levels describe what households pay across a whole country (private consumption), "
+    "not rents in one city or a personal basket of goods.",
+    "Most listings are from US employers; the bands are given per region so a reader elsewhere is not "
+    "ranked on the US scale alone.",
 ]
 
 
