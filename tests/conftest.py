@@ -18,6 +18,7 @@ from sqlalchemy import create_engine, text
 
 from service import create_app
 from service.extensions import db
+from service.redis_breaker import BREAKER
 from tests.mailbox import Mailbox
 from tests.services import PostgresServer, RedisServer
 
@@ -134,7 +135,9 @@ def sample_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Itera
 
 
 def make_app(database_url: str, redis_url: str, instance: Path, **overrides: Any) -> Flask:
-    """An app on the given database and Redis, its files in `instance`."""
+    """An app on the given database and Redis, its files in `instance`; the process's Redis breaker closed
+    (a test that stopped Redis must not make the next one skip it)."""
+    BREAKER.reset()
     settings = {
         "TESTING": True,
         "SECRET_KEY": "test-secret",

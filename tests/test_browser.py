@@ -66,7 +66,9 @@ def test_visitor_fills_the_form_and_the_download_starts(stack: Stack, browser, t
 
 
 def test_the_download_button_stays_hidden_until_the_pdf_is_ready(stack: Stack, browser):
-    stack.processes.pop("worker").kill()  # nothing renders: the request stays in the queue
+    worker = stack.processes.pop("worker")
+    worker.kill()  # nothing renders: the request stays in the queue
+    worker.wait()
     page = browser.new_page()
     page.goto(stack.url + "/")
     page.fill("#email", "waiting@example.com")
