@@ -8,7 +8,7 @@ SAMPLE := data/salaries_aijobs_2020_2024.csv
 run status: export SALARYGUIDE_INSTANCE_PATH ?= $(CURDIR)/instance
 run status: export SALARYGUIDE_WORKERS ?= 1
 
-.PHONY: run status test install install-test db sample bench lint lock clean
+.PHONY: run status test install install-test db sample bench lint lock clean deploy-check
 
 run: install db sample ## Install, migrate, load the sample data, then start Redis, web, workers, scheduler and mail sink
 	@echo "Starting on http://127.0.0.1:8000 (Ctrl-C stops everything)"
@@ -43,6 +43,9 @@ lock: install-test ## Pin every dependency again from pyproject.toml (uv), for `
 	$(VENV)/bin/pip install -q uv
 	$(VENV)/bin/uv pip compile -q pyproject.toml --python-version 3.11 -o requirements/run.lock
 	$(VENV)/bin/uv pip compile -q pyproject.toml --extra test --python-version 3.11 -o requirements/test.lock
+
+deploy-check: install-test ## Check deploy/ statically: systemd-analyze verify, nginx -t, compose schema, hadolint
+	$(VENV)/bin/python scripts/deploy_check.py
 
 lint:
 	$(VENV)/bin/ruff check service workers pdf tests bench
