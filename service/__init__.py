@@ -35,6 +35,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from service.web import admin as admin_views
     from service.web import delivery as delivery_views
     from service.web import errors, guide, headers
+    from service.web import health as health_views
     from service.web import newsletter as newsletter_views
 
     logs.init_app(app)
@@ -53,6 +54,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(admin_views.bp)
     app.register_blueprint(delivery_views.bp)
     app.register_blueprint(newsletter_views.bp)
+    app.register_blueprint(health_views.bp)
     _register_commands(app)
     return app
 

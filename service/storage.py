@@ -24,6 +24,14 @@ class PdfStore:
             raise ValueError("not a SHA-256 hex digest")
         return self.root / sha256[:2] / f"{sha256}.pdf"
 
+    def check(self) -> str:
+        """"ok" when the store's folder is there and writable, else why not."""
+        if not self.root.is_dir():
+            return f"missing: {self.root} is not a folder"
+        if not os.access(self.root, os.W_OK | os.X_OK):
+            return f"not writable: {self.root}"
+        return "ok"
+
     def exists(self, sha256: str) -> bool:
         """Whether the PDF is stored."""
         return self.path_for(sha256).is_file()
@@ -53,6 +61,7 @@ class PdfStore:
 def init_app(app: Flask) -> None:
     """Make the app's store, rooted at SALARYGUIDE_PDF_STORE."""
     app.extensions["pdf_store"] = PdfStore(app.config["PDF_STORE"])
+    Path(app.config["PDF_STORE"]).mkdir(parents=True, exist_ok=True)
 
 
 def store() -> PdfStore:
