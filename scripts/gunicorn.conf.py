@@ -10,3 +10,9 @@ threads = 4
 accesslog = "-"
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms rid=%({x-request-id}o)s'
 preload_app = True
+
+if os.environ.get("SALARYGUIDE_LOG_FORMAT") == "json":
+    # gunicorn's own error and access lines as JSON too, through the service's formatter.
+    from service.logs import gunicorn_logconfig
+
+    logconfig_dict = gunicorn_logconfig()

@@ -49,6 +49,7 @@ DEFAULTS: dict[str, Any] = {
     "SWEEP_INTERVAL": 60,  # seconds between sweeps for stuck requests
     "DATABASE_TIMEOUT": 3,  # seconds to connect to PostgreSQL before a request answers 503
     "LOG_LEVEL": "INFO",
+    "LOG_FORMAT": "text",  # "json": one JSON object per line with the request or job id, for log shippers
     "SQL_ECHO": False,
     # Email and the newsletter (service/mail, service/newsletter).
     "PUBLIC_URL": "http://127.0.0.1:8000",  # links in emails are built from this, never from a request's host
