@@ -16,3 +16,11 @@ if os.environ.get("SALARYGUIDE_LOG_FORMAT") == "json":
     from service.logs import gunicorn_logconfig
 
     logconfig_dict = gunicorn_logconfig()
+
+
+def child_exit(server, worker):  # noqa: ARG001 (gunicorn's hook signature)
+    """Let prometheus_client drop a dead worker's live gauges (multiprocess mode, service/metrics.py)."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

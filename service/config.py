@@ -49,6 +49,7 @@ DEFAULTS: dict[str, Any] = {
     "SWEEP_INTERVAL": 60,  # seconds between sweeps for stuck requests
     "DATABASE_TIMEOUT": 3,  # seconds to connect to PostgreSQL before a request answers 503
     "LOG_LEVEL": "INFO",
+    "METRICS_ACCESS": "loopback",  # who may read /metrics: "loopback" (a local scraper) or "token" (ADMIN_TOKEN)
     "LOG_FORMAT": "text",  # "json": one JSON object per line with the request or job id, for log shippers
     "SQL_ECHO": False,
     # Email and the newsletter (service/mail, service/newsletter).

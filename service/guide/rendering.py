@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 import pdf
-from service import outbox, storage
+from service import metrics, outbox, storage
 from service.extensions import db
 from service.guide import context as guide_context
 from service.models import GuideRequest, OutboxMessage, RenderedPdf, RequestStatus
@@ -63,6 +63,7 @@ def _ensure(year: int, inputs: dict[str, Any] | None, make: Callable[[], bytes],
     started = time.perf_counter()
     data = make()
     elapsed_ms = int((time.perf_counter() - started) * 1000)
+    metrics.rendered(inputs, elapsed_ms / 1000)
     sha256 = storage.store().put(data)
     log.info("rendered %s: %d bytes in %d ms", key[:12], len(data), elapsed_ms)
     return _record(found, key, sha256, data, elapsed_ms, pages)

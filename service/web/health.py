@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify
 from flask.typing import ResponseReturnValue
 
-from service import health
+from service import health, metrics
 
 bp = Blueprint("health", __name__)
 
@@ -24,3 +24,9 @@ def readyz() -> ResponseReturnValue:
     response.status_code = 200 if report["status"] == "ok" else 503
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@bp.get("/metrics")
+def prometheus() -> ResponseReturnValue:
+    """Prometheus text format, for the loopback scraper or the admin token (SALARYGUIDE_METRICS_ACCESS)."""
+    return metrics.exposition()
