@@ -20,7 +20,10 @@ DEFAULTS: dict[str, Any] = {
     "INSTANCE_PATH": str(ROOT / "instance"),
     "DATABASE_URL": None,  # default: SQLite in the instance folder
     "REDIS_URL": "redis://127.0.0.1:6380/0",  # the Redis `make run` starts (scripts/redis.conf)
-    "PDF_STORE": None,  # default: <instance>/pdfs
+    "PDF_STORE": None,  # default: <instance>/pdfs; or s3://bucket/prefix for an S3-compatible bucket
+    "S3_ENDPOINT_URL": "",  # with an s3:// store: the endpoint of a non-AWS service (MinIO, …); empty: AWS
+    "S3_REGION": "",  # with an s3:// store: the bucket's region; empty: boto3's default
+    "PDF_URL_TTL": 300,  # with an s3:// store: seconds a presigned download URL works
     "PROXY_HOPS": 0,  # proxies in front that set X-Forwarded-For/-Proto (1 behind nginx); 0 trusts none
     "ACCEL_REDIRECT": "",  # behind nginx: the internal location serving PDF_STORE (docs/operations.md)
     "BRAND_NAME": "RemNavi",

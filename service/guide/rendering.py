@@ -72,7 +72,7 @@ def _ensure(year: int, inputs: dict[str, Any] | None, make: Callable[[], bytes],
 def _merged(year: int, personal: dict[str, Any], base: RenderedPdf) -> bytes:
     """The personal guide: the reader's insert drawn over the personal base's placeholder pages."""
     insert = pdf.render_personal_insert(guide_context.build(year, personal=personal))
-    return pdf.merge_personal(storage.store().path_for(base.sha256).read_bytes(), insert)
+    return pdf.merge_personal(storage.store().read(base.sha256), insert)
 
 
 def _record(found: RenderedPdf | None, key: str, sha256: str, data: bytes, elapsed_ms: int,
