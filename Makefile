@@ -8,7 +8,7 @@ SAMPLE := data/salaries_aijobs_2020_2024.csv
 run status: export SALARYGUIDE_INSTANCE_PATH ?= $(CURDIR)/instance
 run status: export SALARYGUIDE_WORKERS ?= 1
 
-.PHONY: run status test install install-test db sample bench lint lock clean deploy-check
+.PHONY: run status test install install-test db sample bench cluster lint lock clean deploy-check
 
 run: install db sample ## Install, migrate, load the sample data, then start Redis, web, workers, scheduler and mail sink
 	@echo "Starting on http://127.0.0.1:8000 (Ctrl-C stops everything)"

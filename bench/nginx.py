@@ -60,8 +60,10 @@ def _swap(text: str, old: str, new: str) -> str:
     return text.replace(old, new)
 
 
-def local_site(app: str, port: int, store: Path, extra: str = "") -> str:
-    """The production site on loopback: plain HTTP on `port`, the app at `app`, the store at `store`."""
+def local_site(app: str | list[str], port: int, store: Path, extra: str = "") -> str:
+    """The production site on loopback: plain HTTP on `port`, the app at `app` (one or more host:port), the
+    store at `store`."""
+    app = "; server ".join([app] if isinstance(app, str) else app)
     text = re.sub(r"server \{\s*listen 80;.*?\}\n", "", SITE.read_text(), count=1, flags=re.S)  # the redirect
     text = re.sub(r"^\s*ssl_certificate(_key)? .*\n", "", text, flags=re.M)
     text = _swap(text, "server 127.0.0.1:8000;", f"server {app};")
@@ -75,14 +77,15 @@ def available() -> bool:
     return Path(NGINX).is_file()
 
 
-def start(folder: Path, store: Path, app_url: str) -> tuple[Process, str]:
-    """nginx on a free port in front of `app_url`, serving `store`; returns it and its URL."""
+def start(folder: Path, store: Path, app_url: str | list[str]) -> tuple[Process, str]:
+    """nginx on a free port in front of `app_url` (one or several nodes), serving `store`; returns it and its URL."""
     folder.mkdir(parents=True, exist_ok=True)
     port = free_port()
     # As root, nginx's workers would run as nobody, who cannot enter our private temporary folders.
     user = "user root;" if os.geteuid() == 0 else ""
     extra = BENCH_LOCATIONS % {"store": store, "secret": SECRET}
-    site = local_site(app_url.removeprefix("http://"), port, store, extra)
+    apps = [url.removeprefix("http://") for url in ([app_url] if isinstance(app_url, str) else app_url)]
+    site = local_site(apps, port, store, extra)
     config = CONFIG % {"user": user, "dir": folder, "site": site}
     (folder / "nginx.conf").write_text(config)
     server = Process("nginx", [NGINX, "-c", str(folder / "nginx.conf"), "-p", str(folder)], dict(os.environ), folder)

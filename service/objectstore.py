@@ -17,6 +17,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from service.storage import digest_path
 
+KNOWN_LIMIT = 10_000  # digests remembered per process
 # Probes and renders should not hang on an unreachable endpoint.
 CLIENT_CONFIG = Config(connect_timeout=2, read_timeout=30, retries={"max_attempts": 2, "mode": "standard"})
 
@@ -29,6 +30,8 @@ class S3Store:
         if parts.scheme != "s3" or not parts.netloc:
             raise ValueError(f"not an s3://bucket/prefix URL: {url!r}")
         self.bucket, self.prefix, self.client = parts.netloc, parts.path.strip("/"), client
+        # Digests seen stored: an object is never rewritten, so a signup need not ask the bucket each time.
+        self._known: set[str] = set()
 
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> S3Store:
@@ -54,14 +57,22 @@ class S3Store:
         return "ok"
 
     def exists(self, sha256: str) -> bool:
-        """Whether the PDF is stored."""
+        """Whether the PDF is stored (remembered once seen: objects are only ever added)."""
+        if sha256 in self._known:
+            return True
         try:
             self.client.head_object(Bucket=self.bucket, Key=self.key_for(sha256))
         except ClientError as exc:
             if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
                 return False
             raise
+        self._remember(sha256)
         return True
+
+    def _remember(self, sha256: str) -> None:
+        if len(self._known) >= KNOWN_LIMIT:
+            self._known.clear()
+        self._known.add(sha256)
 
     def put(self, data: bytes) -> str:
         """Store the bytes under their digest (one atomic PUT, checked by MD5) and return the digest."""
@@ -71,6 +82,7 @@ class S3Store:
         md5 = base64.b64encode(hashlib.md5(data).digest()).decode()  # noqa: S324 (S3's integrity header)
         self.client.put_object(Bucket=self.bucket, Key=self.key_for(sha256), Body=data, ContentMD5=md5,
                                ContentType="application/pdf", Metadata={"sha256": sha256})
+        self._remember(sha256)
         return sha256
 
     def read(self, sha256: str) -> bytes:

@@ -81,6 +81,7 @@ def test_a_write_is_content_addressed_reused_and_read_back(s3_endpoint, bucket):
     assert store.put(data) == sha256  # stored already: not written again
     assert store.client.list_objects_v2(Bucket=bucket)["Contents"][0]["LastModified"] == modified
     assert not store.exists("0" * 64)
+    assert _store(s3_endpoint, bucket).exists(sha256)  # a fresh store asks the bucket, not its memory
     with pytest.raises(ValueError):
         store.key_for("../etc/passwd")
 
