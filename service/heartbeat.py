@@ -10,6 +10,7 @@ import json
 import logging
 import os
 import socket
+import threading
 import time
 from typing import Any
 
@@ -35,6 +36,25 @@ def beat(role: str, ident: str, connection: Redis) -> bool:
         log.warning("heartbeat of %s %s not recorded: %s", role, ident, exc)
         return False
     return True
+
+
+def keep_beating(role: str, ident: str, connection: Redis, stop: threading.Event | None = None,
+                 interval: float = INTERVAL) -> threading.Thread:
+    """Beat now and then every `interval` seconds from a daemon thread, until `stop` is set or the process ends.
+
+    For a loop that blocks (RQ's dequeue, the cron scheduler's sleep) where a call per iteration would come
+    too seldom. A forked work horse does not inherit the thread; the parent keeps beating.
+    """
+    stop = stop or threading.Event()
+    beat(role, ident, connection)
+
+    def run() -> None:
+        while not stop.wait(interval):
+            beat(role, ident, connection)
+
+    thread = threading.Thread(target=run, name=f"heartbeat-{role}", daemon=True)
+    thread.start()
+    return thread
 
 
 def alive(connection: Redis) -> dict[str, list[dict[str, Any]]]:

@@ -4,13 +4,14 @@ nobody listens on, the PDF store removed."""
 from __future__ import annotations
 
 import shutil
+import threading
 
 import redis
 
 from service import heartbeat, storage
 from service.guide import rendering
 from tests.conftest import make_app
-from tests.services import RedisServer, free_port
+from tests.services import RedisServer, free_port, wait_until
 
 
 def _dead_postgres() -> str:
@@ -101,3 +102,17 @@ def test_the_dashboard_shows_the_processes(sqlite_app, redis_server: RedisServer
     page = sqlite_app.test_client().get("/admin/", headers={"Authorization": "Bearer " + "t" * 40})
     assert page.status_code == 200
     assert "worker render-1" in page.text and "No scheduler has beaten in the last 45 s." in page.text
+
+
+def test_keep_beating_beats_from_a_thread_until_stopped(redis_server: RedisServer):
+    connection = redis.Redis.from_url(redis_server.url)
+    connection.flushall()
+    stop = threading.Event()
+    thread = heartbeat.keep_beating("worker", "w9", connection, stop, interval=0.05)
+    key = f"{heartbeat.PREFIX}worker:w9"
+    first = connection.get(key)
+    assert first is not None  # the first beat is immediate
+    wait_until(lambda: connection.get(key) != first, what="a second beat")
+    stop.set()
+    thread.join(timeout=5)
+    assert not thread.is_alive()
