@@ -10,7 +10,7 @@ import hashlib
 import os
 import tempfile
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 from flask import Flask, Response, current_app, redirect, send_file
 
@@ -93,8 +93,8 @@ def init_app(app: Flask) -> None:
     Path(location).mkdir(parents=True, exist_ok=True)
 
 
-def store() -> Any:
-    """The current app's PDF store (a PdfStore or an S3Store: see Store)."""
+def store() -> Store:
+    """The current app's PDF store: a PdfStore, or an S3Store for s3:// (service/objectstore.py)."""
     return current_app.extensions["pdf_store"]
 
 
@@ -108,6 +108,9 @@ def send_pdf(sha256: str, download_name: str) -> Response:
     """
     prefix, found = current_app.config["ACCEL_REDIRECT"], store()
     if not isinstance(found, PdfStore):  # a bucket: the visitor fetches it by a short-lived presigned URL
+        from service.objectstore import S3Store
+
+        assert isinstance(found, S3Store)
         response = redirect(found.url(sha256, download_name, current_app.config["PDF_URL_TTL"]), 302)
         response.headers["Cache-Control"] = "private, no-store"
         return response
