@@ -25,7 +25,7 @@ TTL = 45  # seconds a beat counts: a missed beat or three and the process shows 
 ROLES = ("worker", "scheduler")
 
 
-def beat(role: str, ident: str, connection: Redis) -> bool:
+def beat(role: str, ident: str, connection: Redis, log_failure: bool = True) -> bool:
     """Record that this process is alive; False (logged, never raised) when Redis is unreachable."""
     if role not in ROLES:
         raise ValueError(f"unknown role {role!r}")
@@ -33,7 +33,8 @@ def beat(role: str, ident: str, connection: Redis) -> bool:
     try:
         connection.set(f"{PREFIX}{role}:{ident}", json.dumps(record), ex=TTL)
     except RedisError as exc:
-        log.warning("heartbeat of %s %s not recorded: %s", role, ident, exc)
+        if log_failure:
+            log.warning("heartbeat of %s %s not recorded: %s", role, ident, exc)
         return False
     return True
 
@@ -46,11 +47,13 @@ def keep_beating(role: str, ident: str, connection: Redis, stop: threading.Event
     too seldom. A forked work horse does not inherit the thread; the parent keeps beating.
     """
     stop = stop or threading.Event()
-    beat(role, ident, connection)
+    beating = beat(role, ident, connection)
 
     def run() -> None:
+        nonlocal beating
         while not stop.wait(interval):
-            beat(role, ident, connection)
+            # One warning when Redis goes away, not one per beat while it stays away.
+            beating = beat(role, ident, connection, log_failure=beating)
 
     thread = threading.Thread(target=run, name=f"heartbeat-{role}", daemon=True)
     thread.start()
