@@ -44,6 +44,10 @@ lock: install-test ## Pin every dependency again from pyproject.toml (uv), for `
 	$(VENV)/bin/uv pip compile -q pyproject.toml --python-version 3.11 -o requirements/run.lock
 	$(VENV)/bin/uv pip compile -q pyproject.toml --extra test --python-version 3.11 -o requirements/test.lock
 
+cluster: install-test ## A benchmark: 2 gunicorn nodes (then 1) behind nginx, 3 workers, scheduler, a bucket; load through nginx
+	@scripts/install-system.sh --bench
+	$(VENV)/bin/python -m bench.cluster
+
 deploy-check: install-test ## Check deploy/ statically: systemd-analyze verify, nginx -t, compose schema, hadolint
 	$(VENV)/bin/python scripts/deploy_check.py
 
