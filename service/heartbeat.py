@@ -12,7 +12,7 @@ import os
 import socket
 import threading
 import time
-from typing import Any
+from typing import Any, cast
 
 from redis import Redis
 from redis.exceptions import RedisError
@@ -65,7 +65,8 @@ def alive(connection: Redis) -> dict[str, list[dict[str, Any]]]:
     found: dict[str, list[dict[str, Any]]] = {role: [] for role in ROLES}
     keys = sorted(connection.scan_iter(match=f"{PREFIX}*", count=500))
     now = time.time()
-    for raw in connection.mget(keys) if keys else []:
+    values = cast(list[bytes | None], connection.mget(keys)) if keys else []  # a sync client
+    for raw in values:
         if raw is None:  # expired between SCAN and MGET
             continue
         record = json.loads(raw)

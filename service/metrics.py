@@ -15,7 +15,7 @@ import os
 import time
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 import redis
 from flask import Flask, Response, abort, current_app, g, request
@@ -38,12 +38,10 @@ RENDER_BUCKETS = (0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0)
 
 
 def _redis() -> redis.Redis:
-    """The current app's Redis for counters, made once per app (redis-py reconnects after a fork)."""
-    extensions = current_app.extensions
-    if "metrics_redis" not in extensions:
-        extensions["metrics_redis"] = redis.Redis.from_url(current_app.config["REDIS_URL"],
-                                                           socket_connect_timeout=0.5, socket_timeout=0.5)
-    return extensions["metrics_redis"]
+    """The app's Redis, as the queues use it: its timeouts and breaker (service/redis_breaker.py) apply."""
+    from service.extensions import rq
+
+    return rq.get_queue("default").connection
 
 
 def _count(operations: Sequence[tuple[str, str, float]]) -> None:
@@ -86,7 +84,8 @@ class ScrapeCollector:
 
 
 def _hash(connection: redis.Redis, key: str) -> dict[str, float]:
-    return {k.decode(): float(v) for k, v in connection.hgetall(REDIS_PREFIX + key).items()}
+    found = cast(dict[bytes, bytes], connection.hgetall(REDIS_PREFIX + key))  # a sync client
+    return {k.decode(): float(v) for k, v in found.items()}
 
 
 def _redis_metrics() -> Iterator[Metric]:

@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 from typing import Protocol
 
-from flask import Flask, Response, current_app, redirect, send_file
+from flask import Flask, Response, current_app, send_file
 
 _HEX64 = frozenset("0123456789abcdef")
 
@@ -111,7 +111,8 @@ def send_pdf(sha256: str, download_name: str) -> Response:
         from service.objectstore import S3Store
 
         assert isinstance(found, S3Store)
-        response = redirect(found.url(sha256, download_name, current_app.config["PDF_URL_TTL"]), 302)
+        response = Response(status=302)
+        response.headers["Location"] = found.url(sha256, download_name, current_app.config["PDF_URL_TTL"])
         response.headers["Cache-Control"] = "private, no-store"
         return response
     path = found.path_for(sha256)
