@@ -7,6 +7,7 @@ SAMPLE := data/salaries_aijobs_2020_2024.csv
 # What supervisord reads (scripts/supervisord.conf), for `make run` only; e.g. `make run SALARYGUIDE_WORKERS=3`.
 run status: export SALARYGUIDE_INSTANCE_PATH ?= $(CURDIR)/instance
 run status: export SALARYGUIDE_WORKERS ?= 1
+run status: export SALARYGUIDE_FEED_URL ?= $(CURDIR)/data/feeds/jobposting.html
 
 .PHONY: run status test install install-test db sample bench cluster lint lock clean deploy-check
 

@@ -15,6 +15,7 @@ from .version import template_version
 if TYPE_CHECKING:
     from .merge import merge_personal, placeholder_index
     from .render import (
+        INSERT_PAGES,
         PERSONAL_PAGES,
         build_html,
         render_guide,
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
 _LAZY = {
     "merge_personal": ".merge",
     "placeholder_index": ".merge",
+    "INSERT_PAGES": ".render",
     "PERSONAL_PAGES": ".render",
     "build_html": ".render",
     "render_guide": ".render",
@@ -37,6 +39,7 @@ _LAZY = {
 }
 
 __all__ = [
+    "INSERT_PAGES",
     "PERSONAL_PAGES",
     "TEMPLATE_VERSION",
     "build_html",

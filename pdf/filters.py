@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date, datetime
 from typing import Any
+
+from babel.numbers import format_currency, get_currency_symbol
 
 # A missing value prints as an em dash so a gap is visible, never a zero.
 MISSING = "—"
@@ -37,6 +40,43 @@ def money_k(value: float | None, currency: str = "USD") -> str:
     if abs(value) >= 999_500:
         return f"{symbol}{value / 1_000_000:,.3g}M"
     return f"{symbol}{value / 1000:,.0f}k"
+
+
+def significant(value: float, digits: int = 3) -> float:
+    """`value` rounded to `digits` significant figures: 3,624,732,874 -> 3,620,000,000."""
+    if value == 0:
+        return 0.0
+    return round(value, digits - 1 - math.floor(math.log10(abs(value))))
+
+
+def money_local(value: float | None, currency: str) -> str:
+    """A local amount for reading: 3 significant figures with the currency's own symbol (Babel, English):
+    "₫3,620,000,000", "€89,600", "JP¥19,000,000"; US$ as "$141k"."""
+    if value is None:
+        return MISSING
+    if currency == "USD":
+        return money_k(value)
+    # A symbol made of letters ("CHF", "AED") gets a no-break space before the figure; "€", "₹" do not.
+    pattern = "¤\u00a0#,##0" if get_currency_symbol(currency, "en")[-1:].isalpha() else "¤#,##0"
+    return str(format_currency(significant(value), currency, format=pattern, locale="en", currency_digits=False))
+
+
+def signed_percent(value: float | None) -> str:
+    """A change as a signed percentage: 0.052 -> "+5%", -0.1 -> "−10%", under half a per cent -> "±0%"."""
+    if value is None:
+        return MISSING
+    if round(value * 100) == 0:
+        return "±0%"
+    return f"{'+' if value > 0 else '−'}{abs(value) * 100:,.0f}%"
+
+
+def month_year(value: str | date | None) -> str:
+    """An ISO date as "July 2024"."""
+    if value is None:
+        return MISSING
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return f"{value:%B %Y}"
 
 
 def money_range(low: float | None, high: float | None) -> str:
@@ -84,6 +124,9 @@ FILTERS: dict[str, Any] = {
     "money": money,
     "money_k": money_k,
     "money_range": money_range,
+    "money_local": money_local,
+    "signed_percent": signed_percent,
+    "month_year": month_year,
     "percent": percent,
     "ordinal": ordinal,
     "long_date": long_date,

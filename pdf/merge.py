@@ -27,6 +27,7 @@ from pypdf.generic import (
 from . import fonts
 
 ANCHOR = "personal"  # the id of the personal section: a named destination in the base
+COVER = 0  # the page the insert's first page (the reader's headline) is drawn over
 
 
 class MergeError(ValueError):
@@ -46,8 +47,9 @@ def placeholder_index(base: bytes | PdfReader) -> int:
 
 
 def merge_personal(base: bytes, insert: bytes, first_page_index: int | None = None) -> bytes:
-    """The base with each insert page drawn over its placeholder page, from `first_page_index` on
-    (by default where the base's personal section starts).
+    """The base with the insert drawn in: its first page over the cover (the reader's headline), the
+    others over the placeholder pages from `first_page_index` on (by default where the base's personal
+    section starts).
 
     Fonts the base embeds whole (see pdf/fonts.py) are shared: the insert's own subsets of them
     are not copied, so each font program is in the result once.
@@ -57,7 +59,7 @@ def merge_personal(base: bytes, insert: bytes, first_page_index: int | None = No
     writer.pdf_header = reader.pdf_header  # WeasyPrint's "%PDF-1.7", not pypdf's default "%PDF-1.3"
     overlay = PdfReader(io.BytesIO(insert))
     start = placeholder_index(reader) if first_page_index is None else first_page_index
-    targets = _placeholders(writer, start, overlay.pages)
+    targets = _placeholders(writer, [COVER, *range(start, start + len(overlay.pages) - 1)], overlay.pages)
     whole = fonts.whole_programs(writer.pages)
     fonts.detach_programs(fonts.font_dicts(overlay.pages), whole)
     for offset, (target, page) in enumerate(zip(targets, overlay.pages, strict=True)):
@@ -68,11 +70,11 @@ def merge_personal(base: bytes, insert: bytes, first_page_index: int | None = No
     return out.getvalue()
 
 
-def _placeholders(writer: PdfWriter, start: int, pages: Sequence[PageObject]) -> list[PageObject]:
+def _placeholders(writer: PdfWriter, indexes: list[int], pages: Sequence[PageObject]) -> list[PageObject]:
     """The base's pages the insert pages go on, checked to exist and to have the same media box."""
-    if not 0 <= start <= len(writer.pages) - len(pages):
-        raise MergeError(f"{len(pages)} insert pages do not fit at page {start + 1} of {len(writer.pages)}")
-    targets = [writer.pages[start + offset] for offset in range(len(pages))]
+    if len(indexes) != len(pages) or not all(COVER < i < len(writer.pages) for i in indexes[1:]):
+        raise MergeError(f"{len(pages)} insert pages do not fit at page {indexes[1:2] or '?'} of {len(writer.pages)}")
+    targets = [writer.pages[i] for i in indexes]
     for offset, (target, page) in enumerate(zip(targets, pages, strict=True)):
         if target.mediabox != page.mediabox:
             raise MergeError(f"insert page {offset + 1} is {page.mediabox}, its placeholder {target.mediabox}")

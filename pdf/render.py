@@ -20,9 +20,16 @@ from .version import TEMPLATE_DIR
 
 ASSETS_DIR = TEMPLATE_DIR / "assets"
 GENERATOR = f"WeasyPrint {weasyprint.__version__}"
+# Tagged PDF (a structure tree, MarkInfo /Marked): screen readers follow the reading order, headings and
+# tables; title and /Lang come from the HTML's <title> and lang. The insert is not tagged: it is drawn over
+# the base's pages as artwork, so its text is read from the base's placeholder structure (docs/pdf.md).
+TAGGED = {"pdf_tags": True}
 # Pages the personal section always takes: the base PDF keeps this many placeholder pages
 # and the insert must fill exactly this many (see docs/pdf.md, "Personal guides").
 PERSONAL_PAGES = 2
+# The insert also carries the reader's headline for the cover: one page drawn over the base's cover,
+# before the PERSONAL_PAGES section pages.
+INSERT_PAGES = 1 + PERSONAL_PAGES
 
 cffi_arrays.install()
 
@@ -97,7 +104,7 @@ def _document(html: str) -> weasyprint.Document:
 
 def render_guide(context: dict[str, Any]) -> bytes:
     """Render the full guide for `context` to PDF bytes (with its personal page when it has one)."""
-    pdf: bytes = _document(build_html(context, link_stylesheet=False)).write_pdf()
+    pdf: bytes = _document(build_html(context, link_stylesheet=False)).write_pdf(**TAGGED)
     return pdf
 
 
@@ -108,15 +115,16 @@ def render_personal_base(context: dict[str, Any]) -> bytes:
     in the base and the merged PDF carries one program per font.
     """
     html = build_html({**context, "personal": None}, link_stylesheet=False, personal_slot=PERSONAL_PAGES)
-    return fonts.embed_whole(_document(html).write_pdf())
+    return fonts.embed_whole(_document(html).write_pdf(**TAGGED))
 
 
 def render_personal_insert(context: dict[str, Any]) -> bytes:
-    """Only the personal section's body: PERSONAL_PAGES pages, same page box, no margin boxes."""
+    """The reader's cover headline (one page) and the personal section's body (PERSONAL_PAGES pages): INSERT_PAGES
+    pages, same page box, no margin boxes."""
     html = environment().get_template("insert.html").render(**context, link_stylesheet=False)
     document = _document(html)
-    if len(document.pages) != PERSONAL_PAGES:
-        raise InsertOverflow(f"personal insert has {len(document.pages)} pages, expected {PERSONAL_PAGES}")
+    if len(document.pages) != INSERT_PAGES:
+        raise InsertOverflow(f"personal insert has {len(document.pages)} pages, expected {INSERT_PAGES}")
     # Uncompressed: it is only read by merge_personal, which compresses the two content streams it keeps
     # and drops the font programs (zlib over all of it would cost about 10 ms of a personal guide).
     pdf: bytes = document.write_pdf(uncompressed_pdf=True)

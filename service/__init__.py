@@ -30,11 +30,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         hops = int(settings["PROXY_HOPS"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
 
-    from service import admin, database, logs, mail, metrics, newsletter, outbox, storage
+    from service import admin, database, logs, mail, metrics, newsletter, outbox, storage, sync
     from service.extensions import csrf, limiter
     from service.web import admin as admin_views
     from service.web import delivery as delivery_views
-    from service.web import errors, guide, headers
+    from service.web import errors, guide, headers, hooks
     from service.web import health as health_views
     from service.web import newsletter as newsletter_views
 
@@ -51,11 +51,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     admin.init_app(app)
     mail.init_app(app)
     newsletter.init_app(app)
+    sync.init_app(app)
     app.register_blueprint(guide.bp)
     app.register_blueprint(admin_views.bp)
     app.register_blueprint(delivery_views.bp)
     app.register_blueprint(newsletter_views.bp)
     app.register_blueprint(health_views.bp)
+    app.register_blueprint(hooks.bp)
     _register_commands(app)
     return app
 

@@ -37,7 +37,11 @@ DEFAULTS: dict[str, Any] = {
     "RENDER_TIMEOUT": 120,  # seconds a render job may take
     "WORKERS": 1,  # worker processes `make run` starts (scripts/supervisord.conf)
     "WORKER_MEMORY_LIMIT_MB": 1536,  # address-space limit of each job's process (0: none)
-    "FEED_URL": "",  # the daily refresh imports this file or http(s) URL (either layout); empty: no refresh
+    "FEED_URL": "",  # the daily refresh imports this file or http(s) URL (any format); empty: no refresh
+    # The daily refresh's feeds: a JSON list of {"url", "format", "source", "licence"} (format optional:
+    # guessed); each is imported in its own transaction. Empty: FEED_URL, if set, as a one-feed list.
+    "FEEDS": [],
+    "FEED_TIMEOUT": 30,  # seconds a feed download may take in all (and may go without data)
     "SCHEDULE_TZ": "UTC",  # the zone the cron expressions below are read in
     "REFRESH_CRON": "0 3 * * *",  # the daily salary-data refresh
     "EDITION_CRON": "0 3 1 1 *",  # the yearly new edition
@@ -76,6 +80,24 @@ DEFAULTS: dict[str, Any] = {
     "ADMIN_ACCOUNT_RATE_LIMIT": "5 per 15 minutes",  # failed sign-ins per staff account, from any IP
     "DASHBOARD_DAYS": 30,  # the window of the chart, funnel and sources
     "EXPORT_BATCH_SIZE": 1000,  # subscribers read per keyset batch
+    # Keeping a mailing tool in step (service/sync, docs/marketing.md): "none", "listmonk" or "mailchimp".
+    "SYNC": "none",
+    "SYNC_TIMEOUT": 10,  # seconds one HTTP request to the tool may take
+    "SYNC_MAX_ATTEMPTS": 8,  # a push that failed this many times is marked failed (shown on the dashboard)
+    "SYNC_RETRY_BASE": 30,  # seconds before the first retry; each further one waits twice as long
+    "SYNC_RETRY_CAP": 3600,  # the longest wait between two tries (a 429's Retry-After is obeyed as given)
+    "SYNC_STALE_AFTER": 300,  # seconds after which a push stuck in sending (its worker died) is tried again
+    "SYNC_PULL_OVERLAP": 600,  # seconds each listmonk pull reaches back before the last one (clock skew)
+    "LISTMONK_URL": "",  # e.g. https://lists.example.com (the API is under /api)
+    "LISTMONK_USER": "",  # an API user (Admin → Users) ...
+    "LISTMONK_TOKEN": "",  # ... and its token
+    "LISTMONK_LIST_IDS": [],  # the lists confirmed subscribers join, e.g. [3] or [3, 4]
+    "MAILCHIMP_API_KEY": "",  # ends in -<data centre>, e.g. -us21, which names the API host
+    "MAILCHIMP_URL": "",  # default: https://<dc>.api.mailchimp.com/3.0 from the key
+    "MAILCHIMP_LIST_ID": "",  # the audience id
+    "MAILCHIMP_WEBHOOK_SECRET": "",  # the last part of /hooks/mailchimp/<secret> (24+ characters)
+    "MAILCHIMP_MARKETING_PERMISSION_IDS": [],  # GDPR marketing permissions to enable on a confirmed member
+    "MAILCHIMP_MERGE_FIELDS": {},  # merge tag → our field (utm_source, utm_medium, utm_campaign, signed_up_at)
 }
 
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
-from wtforms import DecimalField, SelectChoice, SelectField
+from wtforms import BooleanField, DecimalField, SelectChoice, SelectField
 from wtforms.validators import NumberRange, Optional, ValidationError
 
 from service.reference import tables
@@ -14,6 +14,10 @@ from service.salaries import checks, roles
 
 # The salary field's own bounds, in the chosen currency; the US$ check below is the real one.
 MAX_SALARY = Decimal("1e12")
+PERIODS = (("year", "per year"), ("month", "per month"))
+# An annual US$ amount outside this range is possible (a part-time job; a local salary in a cheap country)
+# but more often the wrong period: the form asks the visitor to confirm it rather than take it silently.
+PLAUSIBLE_ANNUAL_USD = (10_000.0, 1_000_000.0)
 
 
 @cache
@@ -47,6 +51,32 @@ def seniority_choices() -> list[SelectChoice]:
     return [SelectChoice("", "Seniority")] + [SelectChoice(s, s.title()) for s in checks.SENIORITIES]
 
 
+def period_choices() -> list[SelectChoice]:
+    """Per year (the default) or per month."""
+    return [SelectChoice(value, label) for value, label in PERIODS]
+
+
+def annual_usd(salary: float, period: str, currency: str, year: int) -> float | None:
+    """The salary as annual US$ at the edition's exchange rate; None for a currency without one."""
+    rate = tables.usd_rate(currency, year)
+    return salary * (12 if period == "month" else 1) / rate.value if rate else None
+
+
+def period_question(salary: float, period: str, currency: str, year: int) -> str | None:
+    """A question for an amount that looks wrong for its period, or None when it looks right."""
+    usd = annual_usd(salary, period, currency, year)
+    low, high = PLAUSIBLE_ANNUAL_USD
+    if usd is None or low <= usd <= high:
+        return None
+    other = "month" if period == "year" else "year"
+    other_usd = annual_usd(salary, other, currency, year) or 0
+    if low <= other_usd <= high:
+        return (f"{currency} {salary:,.0f} a {period} looks like a salary per {other}. Please choose "
+                f"“per {other}”, or tick “This amount is right” if it really is per {period}.")
+    return (f"{currency} {salary:,.0f} a {period} is about US$ {usd:,.0f} a year, which is unusual. Please check "
+            f"the amount and currency, or tick “This amount is right”.")
+
+
 class Choice(SelectField):
     """A select whose unknown values get a message a visitor understands."""
 
@@ -60,8 +90,10 @@ class PersonalFields:
 
     role = Choice("Your role", choices=role_choices, validators=[Optional()])
     seniority = Choice("Seniority", choices=seniority_choices, validators=[Optional()])
-    salary = DecimalField("Your annual salary", places=None,
+    salary = DecimalField("Your salary (gross)", places=None,
                           validators=[Optional(), NumberRange(min=0, max=MAX_SALARY, message="Please enter a salary.")])
+    period = Choice("Salary period", choices=period_choices, default="year", validators=[Optional()])
+    salary_confirmed = BooleanField("This amount is right", default=False)
     currency = Choice("Currency", choices=currency_choices, validators=[Optional()])
     city = Choice("Home city", choices=city_choices, validators=[Optional()])
 
@@ -73,16 +105,18 @@ class PersonalFields:
         missing = [name for name, value in given.items() if value in (None, "")]
         if missing:
             return [f"For a personal page, please also give your {', '.join(missing)}."]
-        rate = tables.usd_rate(given["currency"], year)
-        usd = float(given["salary"]) / rate.value if rate else 0
+        period = self.period.data or "year"
+        usd = annual_usd(float(given["salary"]), period, given["currency"], year) or 0
         if not checks.MIN_ANNUAL_USD <= usd <= checks.MAX_ANNUAL_USD:
             return [f"That salary is outside what we can compare (about US$ {checks.MIN_ANNUAL_USD:,.0f} "
                     f"to {checks.MAX_ANNUAL_USD:,.0f} a year)."]
-        return []
+        question = period_question(float(given["salary"]), period, given["currency"], year)
+        return [question] if question and not self.salary_confirmed.data else []
 
     def personal(self) -> dict[str, Any] | None:
         """The personal inputs, or None when the visitor gave none."""
         if not self.role.data:
             return None
         return {"role": self.role.data, "seniority": self.seniority.data or "mid",
-                "salary": float(self.salary.data), "currency": self.currency.data, "city": self.city.data}
+                "salary": float(self.salary.data), "period": self.period.data or "year",
+                "currency": self.currency.data, "city": self.city.data}

@@ -26,7 +26,8 @@ from service.guide import editions, sweep
 from service.mail import sending
 from service.models import OutboxMessage, ScheduleRun
 from service.newsletter import subscription
-from service.salaries.cli import import_file
+from service.salaries import feeds
+from service.sync import push, withdrawals
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +57,8 @@ def periodic(config: Mapping[str, Any]) -> list[Periodic]:
         Periodic(sending.retry_stalled, int(config["EMAIL_RETRY_AFTER"]), "email"),
         Periodic(subscription.expire_pending_job, 3600, "default"),
         Periodic(sweep.sweep_stuck, int(config["SWEEP_INTERVAL"]), "default"),
+        Periodic(push.retry_due, 60, "default"),  # pushes to the mailing tool whose wait is over
+        Periodic(withdrawals.pull_listmonk, 300, "default"),  # unsubscribes made in listmonk (no-op otherwise)
     ]
 
 
@@ -160,21 +163,21 @@ def _claim(name: str, period: datetime) -> ScheduleRun | None:
 
 
 def refresh_data(period_iso: str) -> str:
-    """The daily refresh job: import SALARYGUIDE_FEED_URL, then render the edition ahead if the data changed."""
+    """The daily refresh job: import every feed, then render the edition ahead if the data changed."""
     return run_once("refresh", period_iso, _refresh)
 
 
 def _refresh(period: datetime) -> str:
-    """Import the feed; a changed snapshot means the stored edition is stale, so render it now."""
-    feed = current_app.config["FEED_URL"]
-    if not feed:
-        return "no feed configured (SALARYGUIDE_FEED_URL)"
-    report = import_file(feed, None, progress=False)
-    summary = f"read {report.rows_read}, imported {report.imported}, updated {report.updated}, " \
-              f"rejected {report.rejected}, snapshot {report.snapshot_id}"
-    if report.snapshot_created:
-        summary += "; " + editions.prerender_current()
-    return summary
+    """Import each feed in its own transaction; a changed snapshot means the stored edition is stale."""
+    summary = feeds.refresh(current_app.config)
+    if not summary.feeds:
+        return "no feed configured (SALARYGUIDE_FEEDS or SALARYGUIDE_FEED_URL)"
+    text = str(summary)
+    if summary.snapshot_changed:
+        text += "; " + editions.prerender_current()
+    if summary.failed == len(summary.feeds):
+        raise RuntimeError(text)  # every feed failed: the run fails and gives its period back for a retry
+    return text
 
 
 def new_edition(period_iso: str) -> str:

@@ -67,8 +67,8 @@ def test_mailchimp_layout_holds_confirmed_subscribers_in_their_columns(client):
     response = client.get("/admin/subscribers.csv?layout=mailchimp", headers=AUTH)
     reader = csv.reader(io.StringIO(response.text, newline=""))
     assert next(reader) == ["Email Address", "First Name", "Last Name", "Tags", "Signup Date", "Source"]
-    rows = {restore(row[0]): row for row in reader}
-    assert set(rows) == {"ada@example.com", FORMULA_EMAIL}
+    rows = {row[0]: row for row in reader}
+    assert set(rows) == {"ada@example.com"}  # the formula address has a file of its own
     assert rows["ada@example.com"] == ["ada@example.com", "", "", "salary-guide-2025,salary-guide-2026", "2026-01-05",
                                        "twitter"]
     pending = export(client, "?layout=mailchimp&status=pending,unsubscribed")
@@ -78,8 +78,8 @@ def test_mailchimp_layout_holds_confirmed_subscribers_in_their_columns(client):
 def test_listmonk_layout_is_their_import_csv(client):
     response = client.get("/admin/subscribers.csv?layout=listmonk", headers=AUTH)
     assert response.text.startswith("email,name,attributes\r\n")
-    rows = {restore(r["email"]): r for r in csv.DictReader(io.StringIO(response.text, newline=""))}
-    assert set(rows) == {"ada@example.com", FORMULA_EMAIL}
+    rows = {r["email"]: r for r in csv.DictReader(io.StringIO(response.text, newline=""))}
+    assert set(rows) == {"ada@example.com"}
     ada = rows["ada@example.com"]
     assert ada["name"] == ""  # listmonk fills it from the address
     attributes = json.loads(ada["attributes"])
@@ -105,8 +105,48 @@ def test_no_exported_cell_starts_a_formula(client):
         response = client.get(f"/admin/subscribers.csv?layout={layout}&status=subscribed", headers=AUTH)
         cells = [cell for row in csv.reader(io.StringIO(response.text, newline="")) for cell in row]
         assert not [cell for cell in cells if cell[:1] in TRIGGERS and cell], layout
-        assert "'" + FORMULA_EMAIL in cells  # the email column is no exception
+    plain = client.get("/admin/subscribers.csv?status=subscribed", headers=AUTH).text
+    assert "'" + FORMULA_EMAIL in plain  # plain guards the email column too
     assert '=HYPERLINK("http://evil.example")' in {restore(r["utm_source"]) for r in export(client)}
+
+
+TOOL_ADDRESSES = ["-bob@example.com", "+bob@example.com", "=bob@example.com", "'bob@example.com",
+                  "'-bob@example.com", "bob-@example.com"]
+
+
+@pytest.mark.parametrize("layout,column", [("mailchimp", "Email Address"), ("listmonk", "email")])
+def test_tool_layouts_carry_every_address_exactly_and_formula_ones_apart(app, client, layout, column):
+    """The rule (docs/marketing.md): a tool file never changes an address; rows whose address a spreadsheet
+    would run as a formula are left out of it and go, unchanged, into a file of their own."""
+    from service.models import SubscriberStatus
+    from tests.people import person
+
+    with app.app_context():
+        for i, address in enumerate(TOOL_ADDRESSES):
+            person(address, SubscriberStatus.SUBSCRIBED, 10 + i, newsletter=True, confirmed=True,
+                   utm_source="=HYPERLINK(1)")
+        db.session.commit()
+    main = export(client, f"?layout={layout}")
+    apart = client.get(f"/admin/subscribers.csv?layout={layout}&formula_rows=only", headers=AUTH)
+    assert "formula-addresses-do-not-open-in-a-spreadsheet" in apart.headers["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(apart.text, newline="")))
+    assert {r[column] for r in main} == {"ada@example.com", "'bob@example.com", "bob-@example.com"}
+    assert {r[column] for r in rows} == {FORMULA_EMAIL, "-bob@example.com", "+bob@example.com",
+                                         "=bob@example.com", "'-bob@example.com"}
+    others = [cell for r in main + rows for name, cell in r.items() if name != column]
+    assert not [cell for cell in others if cell[:1] in TRIGGERS and cell]  # other cells are still guarded
+    assert client.get("/admin/subscribers.csv?formula_rows=only", headers=AUTH).status_code == 400
+    assert client.get(f"/admin/subscribers.csv?layout={layout}&formula_rows=x", headers=AUTH).status_code == 400
+
+
+def test_cli_export_says_what_it_left_out(app, client, tmp_path):
+    result = app.test_cli_runner().invoke(args=["subscribers", "export", "--layout", "mailchimp",
+                                                "--out", str(tmp_path / "m.csv")])
+    assert result.exit_code == 0, result.output
+    assert "Exported 1 row(s)" in result.stderr and "Left out 1 row(s)" in result.stderr
+    apart = app.test_cli_runner().invoke(args=["subscribers", "export", "--layout", "mailchimp",
+                                               "--formula-rows", "only"])
+    assert FORMULA_EMAIL in apart.stdout and "never open it in a spreadsheet" in apart.stderr
 
 
 FILTERS = [
@@ -195,8 +235,9 @@ def test_each_export_is_recorded_with_who_filters_and_rows(client, app):
     assert response.status_code == 200 and "grace@example.com" in response.text  # reading the body ends the stream
     with app.app_context():
         token_export, staff_export = db.session.scalars(select(ExportRecord).order_by(ExportRecord.id)).all()
-        assert (token_export.actor, token_export.layout, token_export.row_count) == ("token", "mailchimp", 2)
-        assert token_export.filters == {"layout": "mailchimp", "status": ["subscribed"], "since": "2026-01-01"}
+        assert (token_export.actor, token_export.layout, token_export.row_count) == ("token", "mailchimp", 1)
+        assert token_export.filters == {"layout": "mailchimp", "status": ["subscribed"], "since": "2026-01-01",
+                                        "formula_rows": "exclude"}  # the formula address is not in this file
         assert token_export.finished_at is not None
         assert (staff_export.actor, staff_export.row_count, staff_export.filters["status"]) == (
             STAFF_EMAIL, 1, ["pending"])
@@ -210,14 +251,15 @@ def test_cli_export_writes_a_file_with_progress_on_stderr(app, tmp_path):
                                                 "--status", "subscribed", "--status", "pending"])
     assert result.exit_code == 0, result.output
     assert "Exporting: 2/3 rows (66%)" in result.stderr and "Exporting: 3/3 rows (100%)" in result.stderr
-    assert "Exported 3 row(s) in the listmonk layout." in result.stderr
+    assert "Exported 2 row(s) in the listmonk layout." in result.stderr
+    assert "Left out 1 row(s) whose address a spreadsheet would run as a formula" in result.stderr
     with out.open(newline="", encoding="utf-8") as file:
         assert file.readline() == "email,name,attributes\r\n"
         rows = list(csv.DictReader(file, fieldnames=["email", "name", "attributes"]))
-    assert emails(rows) == {"ada@example.com", "grace@example.com", FORMULA_EMAIL}
+    assert {row["email"] for row in rows} == {"ada@example.com", "grace@example.com"}
     with app.app_context():
         record = db.session.scalars(select(ExportRecord)).one()
-        assert (record.actor, record.row_count, record.filters["status"]) == ("cli", 3, ["pending", "subscribed"])
+        assert (record.actor, record.row_count, record.filters["status"]) == ("cli", 2, ["pending", "subscribed"])
 
 
 def test_cli_export_to_stdout_and_bad_options(app):

@@ -113,3 +113,75 @@ def test_guide_data_is_the_render_context(sample_app):
 def test_no_data_is_a_clear_error(app):
     result = app.test_cli_runner().invoke(args=["guide", "data", "--year", "2026"])
     assert result.exit_code != 0 and "salaries import" in result.output
+
+
+# UN M49 Europe plus Kosovo, written out again here so the test does not trust the code's own list.
+EUROPE = set("BG BY CZ HU MD PL RO RU SK UA AX DK EE FI FO GB GG IE IM IS JE LT LV NO SE SJ AD AL BA ES GI GR HR "
+             "IT ME MK MT PT RS SI SM VA AT BE CH DE FR LI LU MC NL XK".split())
+
+
+def region_sql(region: str) -> str:
+    """The plain-SQL condition for a region on the listings' country."""
+    europe = ", ".join(f"'{c}'" for c in sorted(EUROPE))
+    return {"US": "country = 'US'", "Europe": f"country IN ({europe})",
+            "Rest of world": f"country IS NOT NULL AND country <> '' AND country <> 'US' AND country NOT IN ({europe})"
+            }[region]
+
+
+@pytest.mark.parametrize("region", ["US", "Europe", "Rest of world"])
+def test_each_region_matches_numpy_over_plain_sql(sample_app, region):
+    data = guide_data(sample_app)
+    found = next(r for r in data["regions"] if r["region"] == region)
+    query = text(f"SELECT category, role, seniority, salary_annual_usd FROM listings WHERE remote "
+                 f"AND posted_at > :start AND posted_at <= :end AND {region_sql(region)}")
+    with sample_app.app_context():
+        rows = list(db.session.execute(query, data["window"]))
+    assert found["listings"] == len(rows) > 0
+    assert found["share"] == pytest.approx(len(rows) / data["listings_analysed"])
+    assert [found["overall"][k] for k in ("p25", "p50", "p75")] == pytest.approx(quartiles([r[3] for r in rows]),
+                                                                                abs=0.01)
+    by_category: dict[str, list[float]] = {}
+    by_band: dict[tuple, list[float]] = {}
+    for category, role, seniority, salary in rows:
+        by_category.setdefault(category, []).append(salary)
+        by_band.setdefault((category, role, seniority), []).append(salary)
+    assert {c["category"] for c in found["categories"]} == set(by_category)
+    for item in found["categories"]:
+        assert item["region"] == region and item["n"] == len(by_category[item["category"]])
+        assert [item["p25"], item["p50"], item["p75"]] == pytest.approx(quartiles(by_category[item["category"]]),
+                                                                        abs=0.01)
+    categories = {c["category"]: c for c in found["categories"]}
+    assert len(found["bands"]) == len(by_band)
+    for band in found["bands"]:
+        values = by_band[(band["category"], band["role"], band["seniority"])]
+        assert band["region"] == region and band["n"] == len(values)
+        assert band["own_band"] == (len(values) >= data["threshold"])  # the threshold, per region
+        expected = quartiles(values) if band["own_band"] else [categories[band["category"]][k]
+                                                                for k in ("p25", "p50", "p75")]
+        assert [band["p25"], band["p50"], band["p75"]] == pytest.approx(expected, abs=0.01)
+
+
+def test_all_keeps_todays_keys_and_the_regions_add_up(sample_app):
+    data = guide_data(sample_app)
+    assert {c["region"] for c in data["categories"]} == {b["region"] for b in data["bands"]} == {"All"}
+    assert set(data["bands"][0]) == {"category", "role", "seniority", "n", "p25", "p50", "p75", "own_band", "region"}
+    assert [r["region"] for r in data["regions"]] == ["US", "Europe", "Rest of world"]
+    assert sum(r["listings"] for r in data["regions"]) + data["listings_without_country"] == data["listings_analysed"]
+
+
+def test_cities_name_the_household_measure(sample_app):
+    data = guide_data(sample_app)
+    assert data["ppp_measure"]["indicator"] == "PA.NUS.PRVT.PP"
+    for city in data["cities"]:
+        assert {"ppp_factor", "exchange_rate", "price_level", "ppp_indicator"} <= set(city)
+        assert city["ppp_indicator"] == "PA.NUS.PRVT.PP" and city["ppp_fallback"] is None
+
+
+def test_salary_sources_come_from_the_listings(sample_app):
+    data = guide_data(sample_app)
+    with sample_app.app_context():
+        held, first, last = db.session.execute(
+            text("SELECT count(*), min(posted_at), max(posted_at) FROM listings WHERE source = 'aijobs'")).one()
+    (source,) = data["salary_sources"]
+    assert (source["source"], source["rows"], source["rows_used"]) == ("aijobs", held, data["listings_analysed"])
+    assert (source["first_posted"], source["last_posted"]) == (str(first), str(last))

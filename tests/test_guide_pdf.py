@@ -40,11 +40,18 @@ def test_every_band_is_printed_with_its_own_figures_or_its_benchmark(rendered):
     data, text = rendered
     for band in data["bands"]:
         if band["own_band"]:
-            row = " ".join([band["role"], filters.title_word(band["seniority"]), filters.money(band["p25"]),
-                            filters.money(band["p50"]), filters.money(band["p75"]), f"{band['n']:,}"])
+            # Rounded for reading (issue 10): "$141k", the exact values are in `guide data`.
+            row = " ".join([band["role"], filters.title_word(band["seniority"]), filters.money_k(band["p25"]),
+                            filters.money_k(band["p50"]), filters.money_k(band["p75"]), f"{band['n']:,}"])
             assert row in text, row
         else:
             assert band["role"] in text and f"{band['seniority']} {band['n']}" in text
+    for region in data["regions"]:  # each region's own bands, in that region's table
+        for band in (b for b in region["bands"] if b["own_band"]):
+            row = " ".join([band["role"], "·", band["category"], filters.title_word(band["seniority"]),
+                            filters.money_k(band["p25"]), filters.money_k(band["p50"]), filters.money_k(band["p75"]),
+                            f"{band['n']:,}"])
+            assert row in text, (region["region"], row)
 
 
 def test_all_24_cities_with_their_price_levels(rendered):

@@ -106,3 +106,34 @@ def test_if_empty_skips_when_listings_are_stored(app, tmp_path):
     second = write(tmp_path / "b.csv", [listing("2")])
     assert "nothing imported" in run_import(app, str(second), "--if-empty").output
     assert count(app, Listing) == 1
+
+
+def write_with(path: Path, rows: list[dict[str, str]], extra: list[str]) -> Path:
+    with path.open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, NATIVE + extra)
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def test_salary_text_location_and_seniority_from_the_title(app, tmp_path):
+    rows = [listing("1", salary_min="", salary_max="", currency="", period="", salary_text="€150k–€260k"),
+            listing("2", salary_min="", salary_max="", currency="", period="", salary_text="$60/hr",
+                    seniority="", title="Staff ML Engineer", role="", category="", country="",
+                    location="Remote - US"),
+            listing("3", salary_min="", salary_max="", salary_text="competitive"),
+            listing("4", title="Pastry Chef", role="", category="", seniority="", country="", location="EMEA"),
+            listing("5", title="Pastry Chef", role="", category="", seniority="")]
+    result = run_import(app, str(write_with(tmp_path / "feed.csv", rows, ["salary_text", "location"])))
+    assert result.exit_code == 0, result.output
+    assert "imported: 4" in result.output and "rejected: 1" in result.output
+    assert "row 4: pay text states no salary: 'competitive'" in result.output
+    assert "locations naming no single country: 1" in result.output
+    assert "2 × Pastry Chef" in result.output
+    with app.app_context():
+        stored = {row.external_id: row for row in db.session.scalars(select(Listing))}
+        assert (stored["1"].currency, stored["1"].salary_min, stored["1"].salary_max) == ("EUR", 150000, 260000)
+        ml = stored["2"]
+        assert (ml.role, ml.category, ml.seniority) == ("Machine Learning Engineer", "Machine Learning & AI", "staff")
+        assert (ml.period, ml.salary_annual_usd, ml.country) == ("hour", 60 * 2080, "US")
+        assert (stored["4"].category, stored["4"].role, stored["4"].country) == ("Other", "Pastry Chef", None)

@@ -24,8 +24,9 @@ from pdf import filters
 from pdf.render import ASSETS_DIR, build_html
 
 FIXTURE = Path(__file__).parent / "fixtures" / "guide_context.json"
-SECTIONS = ["Key figures", "Role salary bands", "Purchasing power in 24 cities", "Your personal page",
-            "Negotiation advice", "Methodology and sources"]
+# The personal pages come right after the cover, then the contents and the rest (docs/pdf.md, "Layout").
+SECTIONS = ["Your personal page", "The guide in brief", "Key figures", "Role salary bands",
+            "Purchasing power in 24 cities", "Negotiation advice", "Methodology and sources"]
 
 
 def pdftotext(data: bytes, tmp_path: Path, layout: bool = True) -> list[str]:
@@ -56,18 +57,18 @@ def outline(reader: PdfReader, items: list | None = None, level: int = 1) -> lis
 
 def band_row(band: dict[str, Any]) -> str:
     """A regex for one band's table row as pdftotext -layout prints it."""
-    cells = [band["role"], filters.title_word(band["seniority"]), filters.money(band["p25"]),
-             filters.money(band["p50"]), filters.money(band["p75"]), str(band["n"])]
+    cells = [band["role"], filters.title_word(band["seniority"]), filters.money_k(band["p25"]),
+             filters.money_k(band["p50"]), filters.money_k(band["p75"]), str(band["n"])]
     return r"\s{2,}".join(re.escape(cell) for cell in cells)
 
 
 def benchmark_entries(context: dict[str, Any]) -> list[str]:
-    """Each role below the threshold as its category's list prints it: "Role (mid 9, senior 3)"."""
+    """Each role below the threshold as its category's compact table prints it: "Role mid 9 · senior 3"."""
     entries: dict[tuple[str, str], list[str]] = {}
     for b in context["bands"]:
         if not b["own_band"]:
             entries.setdefault((b["category"], b["role"]), []).append(f"{b['seniority']} {filters.number(b['n'])}")
-    return [f"{role} ({', '.join(parts)})" for (_, role), parts in entries.items()]
+    return [f"{role} {' · '.join(parts)}" for (_, role), parts in entries.items()]
 
 
 @pytest.fixture(scope="module")
@@ -116,7 +117,7 @@ def test_bookmarks(reader: PdfReader, context: dict[str, Any]) -> None:
     """h1 sections are level-1 bookmarks, categories level 2; the cover has none."""
     marks = outline(reader)
     top = [title for level, title, _ in marks if level == 1]
-    assert top == ["Contents", *SECTIONS]
+    assert top == [SECTIONS[0], "Contents", *SECTIONS[1:]]
     second = [title for level, title, _ in marks if level == 2]
     for category in context["categories"]:
         assert category["category"] in second
@@ -126,8 +127,9 @@ def test_bookmarks(reader: PdfReader, context: dict[str, Any]) -> None:
 def test_contents_page_numbers_are_the_real_pages(reader: PdfReader, pages: list[str]) -> None:
     """The contents' numbers (CSS target-counter) match where each section starts."""
     starts = {title: page + 1 for level, title, page in outline(reader) if level == 1}
+    assert starts[SECTIONS[0]] == 2  # the reader's own page first, right after the cover
     for title in SECTIONS:
-        match = re.search(rf"{re.escape(title)}\s+(\d+)", pages[1])
+        match = re.search(rf"{re.escape(title)}\s+(\d+)", pages[starts["Contents"] - 1])
         assert match, f"{title} missing from the contents"
         assert int(match[1]) == starts[title]
         assert title in pages[starts[title] - 1]
@@ -139,16 +141,19 @@ def test_page_x_of_y(pages: list[str]) -> None:
     assert "Page " not in pages[0]
     for number, text in enumerate(pages[1:], start=2):
         assert f"Page {number} of {total}" in text
-    assert "Data as of 28 November 2026" in pages[-1]
+    assert "Data as of 1 July 2024" in pages[-1]
 
 
 def test_cover(pages: list[str], context: dict[str, Any]) -> None:
-    """The cover names the brand, the title, the data date and the listings analysed."""
+    """The cover names the brand, the title, the edition and data window in words, the data date, the
+    listings analysed and, with personal inputs, the reader's headline."""
     cover = squash(pages[0])
     assert "REMNAVI" in cover.replace(" ", "")  # capitals and letter-spacing come from CSS
     assert "Remote Salary Guide 2026" in cover
-    assert "28 November 2026" in cover
+    assert "2026 edition: salaries from listings posted July 2022 – July 2024" in cover
+    assert "1 July 2024" in cover
     assert filters.number(context["listings_analysed"]) in cover
+    assert context["personal"]["headline"] in cover
 
 
 def test_every_city_is_named(flow: str, context: dict[str, Any]) -> None:
@@ -168,9 +173,8 @@ def test_band_rows_as_formatted(pages: list[str], flow: str, context: dict[str, 
     for entry in benchmark_entries(context):
         assert entry in flow
     category = context["categories"][0]
-    assert (f"Fewer than {context['threshold']} listings, so the {category['category']} benchmark applies "
-            f"({filters.money_range(category['p25'], category['p75'])}, median {filters.money_k(category['p50'])})"
-            ) in flow
+    assert (f"{category['category']}: fewer than {context['threshold']} listings, so the category’s "
+            f"{filters.money_range(category['p25'], category['p75'])} applies") in flow
 
 
 def test_category_ranges_on_key_figures(pages: list[str], reader: PdfReader, context: dict[str, Any]) -> None:
@@ -227,8 +231,8 @@ def test_without_personal_page(context: dict[str, Any], reader: PdfReader, tmp_p
     """personal=None drops the personal section, its pages and its bookmark."""
     plain = PdfReader(io.BytesIO(pdf.render_guide({**context, "personal": None})))
     personal = [page for _, title, page in outline(reader) if title == "Your personal page"][0]
-    advice = [page for _, title, page in outline(reader) if title == "Negotiation advice"][0]
-    assert len(plain.pages) == len(reader.pages) - (advice - personal)
+    contents = [page for _, title, page in outline(reader) if title == "Contents"][0]
+    assert len(plain.pages) == len(reader.pages) - (contents - personal) == len(reader.pages) - pdf.PERSONAL_PAGES
     assert "Your personal page" not in [title for _, title, _ in outline(plain)]
     assert "Your personal page" not in " ".join(p.extract_text() for p in plain.pages)
 
@@ -264,3 +268,32 @@ def test_fonts_are_shipped_and_embedded_once(reader: PdfReader) -> None:
     shipped = {TTFont(p)["name"].getDebugName(6) for p in (ASSETS_DIR / "fonts").glob("*.otf")}
     assert font_programs(reader) == Counter(dict.fromkeys(shipped, 1))
     assert (ASSETS_DIR / "fonts" / "OFL.txt").read_text().count("SIL OPEN FONT LICENSE Version 1.1") == 1
+
+
+def test_the_pdf_is_tagged_with_title_and_language(reader: PdfReader) -> None:
+    """A tagged PDF: a structure tree with headings and tables, marked content, the title shown, /Lang set."""
+    root = reader.trailer["/Root"]
+    assert bool(root["/MarkInfo"]["/Marked"]) is True
+    assert root["/Lang"] == "en" and reader.metadata.title == "Remote Salary Guide 2026"
+    kinds: Counter[str] = Counter()
+    todo = [root["/StructTreeRoot"]]
+    while todo:
+        node = todo.pop().get_object()
+        if isinstance(node, list):
+            todo += [kid for kid in node if hasattr(kid, "get_object")]
+        elif isinstance(node, dict):
+            if "/S" in node:
+                kinds[str(node["/S"])] += 1
+            if "/K" in node and hasattr(node["/K"], "get_object"):
+                todo.append(node["/K"])
+    assert kinds["/H1"] >= len(SECTIONS) and kinds["/Table"] >= 10 and kinds["/TH"] > 0 and kinds["/P"] > 0
+
+
+def test_every_url_is_a_link_and_site_links_carry_utm(reader: PdfReader, context: dict[str, Any]) -> None:
+    """Sources and the site are clickable; links back to the site say they came from the PDF."""
+    uris = {str(a.get_object()["/A"]["/URI"]) for page in reader.pages for a in page.get("/Annots", [])
+            if "/A" in a.get_object() and "/URI" in a.get_object()["/A"]}
+    for source in context["sources"]:
+        assert source["url"] in uris
+    site = [u for u in uris if u.startswith(context["brand"]["url"])]
+    assert site and all("utm_source=salary-guide&utm_medium=pdf" in u for u in site)

@@ -64,17 +64,19 @@ def test_pages_and_bookmarks_are_the_bases(readers: tuple[PdfReader, PdfReader],
     assert outline(merged) == outline(base_reader) == outline(full)
     start = section_start(merged, "Your personal page")
     assert pdf.placeholder_index(base) == start
-    assert section_start(merged, "Negotiation advice") == start + pdf.PERSONAL_PAGES
+    assert start == 1  # right after the cover
+    assert section_start(merged, "Contents") == start + pdf.PERSONAL_PAGES
 
 
 def test_contents_links_resolve_to_their_sections(readers: tuple[PdfReader, PdfReader]) -> None:
     """Every link on the contents page lands on the first page of the section it names."""
     _, merged = readers
     starts = {name: page for level, name, page in outline(merged) if level == 1}
-    ids = {"key-figures": "Key figures", "bands": "Role salary bands", "cities": "Purchasing power in 24 cities",
-           "personal": "Your personal page", "advice": "Negotiation advice", "methodology": "Methodology and sources"}
+    ids = {"summary": "The guide in brief", "key-figures": "Key figures", "bands": "Role salary bands",
+           "cities": "Purchasing power in 24 cities", "personal": "Your personal page",
+           "advice": "Negotiation advice", "methodology": "Methodology and sources"}
     targets = set()
-    for annotation in merged.pages[1]["/Annots"]:
+    for annotation in merged.pages[starts["Contents"]]["/Annots"]:
         destination = str(annotation.get_object()["/Dest"])
         page = merged.get_destination_page_number(merged.named_destinations[destination])
         assert page == starts[ids[destination]], destination
@@ -91,11 +93,13 @@ def test_personal_text_is_on_the_placeholder_pages(merged: bytes, readers: tuple
     own = squash(" ".join(pages[start:start + pdf.PERSONAL_PAGES]))
     others = squash(" ".join(pages[:start] + pages[start + pdf.PERSONAL_PAGES:]))
     assert f"{personal['role']} ({personal['seniority']})" in own
-    assert filters.money(personal["salary"], personal["currency"]) in own
+    assert filters.money_local(personal["salary_as_given"], personal["currency"]) in own
     assert f"At home in {personal['home_city']}" in own
     assert len(personal["cities"]) == 24
     for city in personal["cities"]:
-        assert city["city"] in own and filters.money(city["buys_usd"]) in own
+        assert city["city"] in own and filters.money_k(city["buys_usd"]) in own
+    # The insert's first page is drawn over the base's cover: the reader's headline is on the cover.
+    assert personal["headline"] in squash(pages[0]) and "Remote Salary Guide 2026" in squash(pages[0])
     assert "Your salary in 24 cities" not in others
     for number in range(start + 1, start + pdf.PERSONAL_PAGES + 1):
         assert f"Page {number} of {total}" in pages[number - 1]
@@ -136,18 +140,19 @@ def worst_case(context: dict[str, Any]) -> dict[str, Any]:
               for s in ("entry", "mid", "senior", "staff", "principal", "executive")]
     worst["bands"] += ladder
     worst["personal"].update(role=LONG_ROLE, seniority="principal", band=ladder[4], currency="JPY",
-                             salary=45_000_000.0)
+                             salary=45_000_000.0, salary_as_given=3_750_000.0, period="month",
+                             headline=f"Principal {LONG_ROLE}, Rest of world: 99th percentile")
     return worst
 
 
 def test_the_insert_fits_its_pages_for_every_home_city(worst_case: dict[str, Any], base: bytes,
                                                        tmp_path: Path) -> None:
-    """A long role, six seniorities and each of the 24 cities as home still make exactly PERSONAL_PAGES pages."""
+    """A long role, six seniorities and each of the 24 cities as home still make exactly INSERT_PAGES pages."""
     at = pdf.placeholder_index(base)
     for city in worst_case["personal"]["cities"]:
         worst_case["personal"].update(home_city_id=city["city_id"], home_city=city["city"])
         insert = pdf.render_personal_insert(worst_case)  # raises InsertOverflow otherwise
-        assert len(PdfReader(io.BytesIO(insert)).pages) == pdf.PERSONAL_PAGES
+        assert len(PdfReader(io.BytesIO(insert)).pages) == pdf.INSERT_PAGES
     text = squash(" ".join(pdftotext(pdf.merge_personal(base, insert, at), tmp_path, layout=False)))
     assert LONG_ROLE in text and f"At home in {city['city']}" in text
 
@@ -161,3 +166,5 @@ def test_an_overflowing_insert_is_refused(context: dict[str, Any], base: bytes) 
     insert = pdf.render_personal_insert(context)
     with pytest.raises(merge.MergeError):
         pdf.merge_personal(base, insert, len(PdfReader(io.BytesIO(base)).pages) - 1)
+    with pytest.raises(merge.MergeError):
+        pdf.merge_personal(base, insert, 0)  # the section pages can never go over the cover

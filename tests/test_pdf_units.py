@@ -112,3 +112,16 @@ def test_the_cffi_array_shortcut_changes_no_byte(monkeypatch: pytest.MonkeyPatch
     fast = pdf.render_personal_insert(context)
     monkeypatch.setattr(weasyprint_fonts, "ffi", weasyprint_fonts.ffi.ffi)
     assert pdf.render_personal_insert(context) == fast
+
+
+@pytest.mark.parametrize(("value", "currency", "printed"), [
+    (3_624_732_874, "VND", "₫3,620,000,000"), (89_612.3, "EUR", "€89,600"), (141_372, "USD", "$141k"),
+    (123_456, "CHF", "CHF\u00a0123,000"), (1_234_567, "INR", "₹1,230,000"), (None, "EUR", "—"),
+])
+def test_money_for_reading(value, currency, printed) -> None:
+    assert filters.money_local(value, currency) == printed
+
+
+def test_changes_and_months() -> None:
+    assert [filters.signed_percent(v) for v in (0.052, -0.1, 0.001)] == ["+5%", "−10%", "±0%"]
+    assert filters.month_year("2024-07-01") == "July 2024"

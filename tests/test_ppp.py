@@ -16,6 +16,7 @@ from service.reference import ppp, tables
 DATA = Path(__file__).resolve().parent.parent / "service" / "reference" / "data"
 EDITION = 2026
 BGN_PER_EUR, HRK_PER_EUR = 1.95583, 7.53450
+HOUSEHOLD = "PA.NUS.PRVT.PP"  # the household measure the cities use (docs/data.md)
 
 
 @cache
@@ -55,13 +56,14 @@ REFERENCE = [{"category": "Data Science", "salary_usd": 150000.0},
     ("tokyo", "JPN"), ("bengaluru", "IND"), ("mexico-city", "MEX"), ("london", "GBR"),
     ("buenos-aires", "ARG"), ("sydney", "AUS"), ("prague", "CZE"),
 ])
-def test_national_cities_use_ppp_over_the_exchange_rate_of_one_year(city_id: str, iso3: str) -> None:
+def test_national_cities_use_household_ppp_over_the_exchange_rate_of_one_year(city_id: str, iso3: str) -> None:
     row = by_id(ppp.city_rows(REFERENCE, EDITION))[city_id]
-    year = max(set(wdi()[(iso3, "PA.NUS.PPP")]) & set(wdi()[(iso3, "PA.NUS.FCRF")]))
+    year = max(set(wdi()[(iso3, HOUSEHOLD)]) & set(wdi()[(iso3, "PA.NUS.FCRF")]))
     assert row["year"] == row["ppp_year"] == row["exchange_rate_year"] == year
-    assert row["ppp_factor"] == raw(iso3, "PA.NUS.PPP", year)
+    assert (row["ppp_indicator"], row["ppp_fallback"]) == (HOUSEHOLD, None)
+    assert row["ppp_factor"] == raw(iso3, HOUSEHOLD, year)
     assert row["exchange_rate"] == raw(iso3, "PA.NUS.FCRF", year)
-    level = raw(iso3, "PA.NUS.PPP", year) / raw(iso3, "PA.NUS.FCRF", year)
+    level = raw(iso3, HOUSEHOLD, year) / raw(iso3, "PA.NUS.FCRF", year)
     assert row["price_level"] == pytest.approx(level, rel=1e-12)
     assert (row["basis"], row["missing"], row["rpp"]) == ("national", None, None)
     ds = row["reference"][0]
@@ -71,8 +73,20 @@ def test_national_cities_use_ppp_over_the_exchange_rate_of_one_year(city_id: str
 
 def test_late_series_use_their_last_common_year() -> None:
     rows = by_id(ppp.city_rows(REFERENCE, EDITION))
-    assert max(wdi()[("ARE", "PA.NUS.PPP")]) == 2024 and rows["dubai"]["year"] == 2024
-    assert max(wdi()[("VNM", "PA.NUS.FCRF")]) == 2024 and rows["ho-chi-minh-city"]["year"] == 2024
+    assert max(wdi()[("ARG", HOUSEHOLD)]) == 2021 and rows["buenos-aires"]["year"] == 2021
+    assert {r["year"] for r in rows.values() if r["city_id"] != "buenos-aires"} == {2023}
+    # GDP PPP, the fallback, has its own last years.
+    assert ppp.national_price_level("ARE", EDITION, "UAE").ppp_year == 2024
+    assert ppp.national_price_level("VNM", EDITION, "Viet Nam").exchange_rate_year == 2024
+
+
+def test_gdp_ppp_stands_in_for_a_missing_household_ppp_and_says_so() -> None:
+    ref = without(tables.tables(), household="KEN")
+    nairobi = by_id(ppp.city_rows(REFERENCE, EDITION, ref))["nairobi"]
+    assert nairobi["ppp_indicator"] == "PA.NUS.PPP" and nairobi["missing"] is None
+    assert "PA.NUS.PRVT.PP" in nairobi["ppp_fallback"] and "Kenya" in nairobi["ppp_fallback"]
+    year = nairobi["year"]
+    assert nairobi["price_level"] == pytest.approx(raw("KEN", "PA.NUS.PPP", year) / raw("KEN", "PA.NUS.FCRF", year))
 
 
 @pytest.mark.parametrize("city_id", ["new-york", "san-francisco", "austin"])
@@ -129,13 +143,14 @@ def test_price_levels_agree_with_the_world_banks_own_ratio(iso3: str) -> None:
 
 @pytest.mark.parametrize("city_id", ["berlin", "amsterdam", "lisbon", "barcelona", "tallinn"])
 def test_euro_members_take_the_missing_year_from_the_euro_area(city_id: str) -> None:
-    row = by_id(ppp.city_rows(REFERENCE, EDITION))[city_id]
-    assert max(wdi()[(row["iso3"], "PA.NUS.FCRF")]) == 2024  # the member row ends a year early
-    assert row["ppp_year"] == row["exchange_rate_year"] == 2025
-    assert row["exchange_rate"] == raw("EMU", "PA.NUS.FCRF", 2025)
-    assert row["ppp_factor"] == raw(row["iso3"], "PA.NUS.PPP", 2025)
-    earlier = by_id(ppp.city_rows(REFERENCE, 2024))[city_id]
-    assert earlier["year"] == 2024 and earlier["exchange_rate"] == raw(row["iso3"], "PA.NUS.FCRF", 2024)
+    city = next(c for c in tables.cities() if c.city_id == city_id)
+    row = ppp.national_price_level(city.iso3, EDITION, city.country)  # GDP PPP, which reaches 2025
+    assert max(wdi()[(city.iso3, "PA.NUS.FCRF")]) == 2024  # the member row ends a year early
+    assert row.ppp_year == row.exchange_rate_year == 2025
+    assert row.exchange_rate == raw("EMU", "PA.NUS.FCRF", 2025)
+    assert row.ppp_factor == raw(city.iso3, "PA.NUS.PPP", 2025)
+    earlier = ppp.national_price_level(city.iso3, 2024, city.country)
+    assert earlier.ppp_year == 2024 and earlier.exchange_rate == raw(city.iso3, "PA.NUS.FCRF", 2024)
 
 
 def test_an_edition_never_uses_later_years() -> None:
@@ -151,7 +166,7 @@ def without(ref: tables.Tables, **drop: str) -> tables.Tables:
 
 
 def test_a_missing_input_is_a_reason_not_a_zero() -> None:
-    ref = without(tables.tables(), ppp="KEN", rpp="12420")
+    ref = without(tables.tables(), ppp="KEN", household="KEN", rpp="12420")
     rows = by_id(ppp.city_rows(REFERENCE, EDITION, ref))
     assert len(rows) == 24
     nairobi, austin = rows["nairobi"], rows["austin"]
@@ -160,12 +175,13 @@ def test_a_missing_input_is_a_reason_not_a_zero() -> None:
     assert nairobi["exchange_rate"] == raw("KEN", "PA.NUS.FCRF", 2025)  # what exists is still shown
     assert nairobi["reference"][0]["buys_usd"] is None
     assert nairobi["reference"][0]["local_amount"] == pytest.approx(150000 * raw("KEN", "PA.NUS.FCRF", 2025))
+    assert "PA.NUS.PPP" in nairobi["missing"]  # the GDP measure was the last resort
     assert "BEA" in austin["missing"] and austin["price_level"] is None
     assert sum(r["missing"] is not None for r in rows.values()) == 2
 
 
 def test_series_without_a_common_year() -> None:
-    ref = dataclasses.replace(tables.tables(), ppp={"XXA": {2010: 2.0}}, fcrf={"XXA": {2011: 4.0}})
+    ref = dataclasses.replace(tables.tables(), ppp={"XXA": {2010: 2.0}}, fcrf={"XXA": {2011: 4.0}}, household={})
     level = ppp.national_price_level("XXA", EDITION, "Testland", ref)
     assert level.price_level is None and "share no year" in (level.missing or "")
 
@@ -185,7 +201,7 @@ def test_personal_cities_ranked_by_what_the_salary_buys() -> None:
 
 
 def test_personal_cities_put_cities_without_data_last() -> None:
-    ref = without(tables.tables(), ppp="JPN")
+    ref = without(tables.tables(), ppp="JPN", household="JPN")
     cities = ppp.personal_cities(100000.0, "austin", EDITION, ref)
     assert cities[-1]["city_id"] == "tokyo" and cities[-1]["rank"] is None
     assert cities[-1]["buys_usd"] is None and "Japan" in cities[-1]["missing"]

@@ -22,7 +22,7 @@ def test_schedules_are_registered_on_rqs_cron_once_where_the_scheduler_starts(sq
     with sqlite_app.app_context():
         jobs = {(j.func_name, tuple(j.args or ())): j for j in make_cron(sqlite_app.config).get_jobs()}
     trigger = outbox.job_path(schedules.trigger)
-    assert len(jobs) == 6, sorted(jobs)
+    assert len(jobs) == 8, sorted(jobs)
     assert jobs[(outbox.job_path(outbox.relay), ())].interval == sqlite_app.config["RELAY_INTERVAL"]
     assert jobs[(outbox.job_path(sweep.sweep_stuck), ())].interval == sqlite_app.config["SWEEP_INTERVAL"]
     assert jobs[(trigger, ("refresh",))].cron == "0 3 * * *"

@@ -141,3 +141,34 @@ def test_signups_are_rate_limited_per_ip(redis_server, sqlite_template, tmp_path
 def test_unknown_or_malformed_tokens_are_404_pages(client, path):
     response = client.get(path)
     assert response.status_code == 404
+
+
+PERSONAL_FIELDS = {"role": "Data Scientist", "seniority": "senior", "currency": "EUR", "city": "lisbon"}
+
+
+def test_a_monthly_salary_is_kept_as_monthly(app, client):
+    response = post(client, email="m@example.com", salary="6500", period="month", **PERSONAL_FIELDS)
+    assert response.status_code == 303
+    with app.app_context():
+        personal = db.session.scalars(select(GuideRequest)).one().personal
+    assert (personal["salary"], personal["period"]) == (6500.0, "month")
+
+
+@pytest.mark.parametrize(("salary", "period", "words"), [
+    ("6500", "year", "looks like a salary per month"),
+    ("90000", "month", "looks like a salary per year"),
+])
+def test_an_amount_implausible_for_its_period_is_questioned(app, client, salary, period, words):
+    response = post(client, email="q@example.com", salary=salary, period=period, **PERSONAL_FIELDS)
+    assert response.status_code == 422 and words in response.text
+    assert 'name="salary_confirmed"' in response.text
+    assert counts(app)["guide_requests"] == 0
+    confirmed = post(client, email="q@example.com", salary=salary, period=period, salary_confirmed="y",
+                     **PERSONAL_FIELDS)
+    assert confirmed.status_code == 303 and counts(app)["guide_requests"] == 1
+
+
+def test_the_form_asks_for_the_period_defaulting_to_a_year(client):
+    page = client.get("/").text
+    assert '<select id="period" name="period">' in page
+    assert '<option selected value="year">per year</option>' in page and 'value="month"' in page

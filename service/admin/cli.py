@@ -14,10 +14,11 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from service import outbox
 from service.admin import auth
 from service.export import filters, query, stream
 from service.extensions import db, rq
-from service.models import StaffUser
+from service.models import ExportRecord, StaffUser
 from service.privacy import erase, records
 from service.privacy.job_matching import Matcher
 
@@ -60,6 +61,8 @@ def create_user(email: str, password_stdin: bool) -> None:
 @click.option("--utm-campaign")
 @click.option("--referrer", help="Part of the referring page's address.")
 @click.option("--limit", help="At most this many rows.")
+@click.option("--formula-rows", help="mailchimp/listmonk: exclude (default) or only the rows whose address a "
+                                     "spreadsheet would run as a formula; see docs/marketing.md.")
 def export_command(out: str, **options: str | tuple[str, ...] | None) -> None:
     """Write subscribers as CSV, with a progress bar on stderr."""
     params = {name: list(v) if isinstance(v, tuple) else [v] for name, v in options.items() if v}
@@ -74,7 +77,15 @@ def export_command(out: str, **options: str | tuple[str, ...] | None) -> None:
         chunks = stream.lines(export, current_app.config["EXPORT_BATCH_SIZE"], progress=advance)
         for chunk in stream.recorded(record.id, chunks):
             target.write(chunk)
-    click.echo(f"Exported {total} row(s) in the {export.layout} layout.", err=True)
+    written = db.session.get_one(ExportRecord, record.id).row_count or 0
+    click.echo(f"Exported {written} row(s) in the {export.layout} layout.", err=True)
+    if export.formula_rows == "exclude" and written < total:
+        click.echo(f"Left out {total - written} row(s) whose address a spreadsheet would run as a formula; export "
+                   "them with --formula-rows only and import that file straight into the tool, never through a "
+                   "spreadsheet.", err=True)
+    elif export.formula_rows == "only" and written:
+        click.echo("Warning: these addresses start with = + - or @. Import the file straight into the tool; "
+                   "never open it in a spreadsheet.", err=True)
 
 
 @contextmanager
@@ -147,6 +158,7 @@ def erase_command(email: str, yes: bool) -> None:
     report = erase.erase_rows(found, matcher)
     db.session.commit()
     report.jobs = erase.erase_jobs(matcher)
+    outbox.dispatch(report.pushes)  # after erase_jobs, which would not match them anyway (they carry an id only)
     report.redis_keys = erase.erase_redis_keys(rq.get_queue().connection, found.email)
     rows = ", ".join(f"{n} {table}" for table, n in report.rows.items())
     click.echo(f"Erased: {rows}; {report.outbox} outbox row(s); {report.jobs} queued job(s); "

@@ -17,6 +17,7 @@ from service.models import (
     Edition,
     Erasure,
     ExportRecord,
+    FeedRun,
     GuideRequest,
     PageView,
     Subscriber,
@@ -50,6 +51,7 @@ class Figures:
     editions: list[dict[str, Any]] = field(default_factory=list)
     snapshot: Any = None
     exports: list[Any] = field(default_factory=list)
+    feeds: list[Any] = field(default_factory=list)  # each feed's newest refresh run, failures first
 
 
 
@@ -82,7 +84,16 @@ def figures(days: int, today: date | None = None) -> Figures:
         editions=editions(),
         snapshot=db.session.scalars(select(DataSnapshot).order_by(desc(DataSnapshot.id)).limit(1)).first(),
         exports=list(db.session.scalars(select(ExportRecord).order_by(desc(ExportRecord.id)).limit(5))),
+        feeds=feed_runs(),
     )
+
+
+def feed_runs(limit: int = 200) -> list[FeedRun]:
+    """The newest run of each feed (source and URL), failing feeds first."""
+    newest: dict[tuple[str, str], FeedRun] = {}
+    for run in db.session.scalars(select(FeedRun).order_by(desc(FeedRun.id)).limit(limit)):
+        newest.setdefault((run.source, run.url), run)
+    return sorted(newest.values(), key=lambda run: (run.ok, -run.id))
 
 
 def status_counts() -> dict[str, int]:

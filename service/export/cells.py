@@ -19,6 +19,11 @@ def neutralise(value: Any) -> str:
     return "'" + text if _NEEDS_GUARD.match(text) else text
 
 
+def is_formula(text: str) -> bool:
+    """Whether a spreadsheet would run the text as a formula (so neutralise() would change it)."""
+    return bool(_NEEDS_GUARD.match(text))
+
+
 def restore(text: str) -> str:
     """The original value of a neutralised cell (for tools that read our exports back)."""
     return text[1:] if _GUARDED.match(text) else text
@@ -27,3 +32,8 @@ def restore(text: str) -> str:
 def row(values: list[Any]) -> list[str]:
     """Every cell of a row, neutralised."""
     return [neutralise(value) for value in values]
+
+
+def tool_row(values: list[Any]) -> list[str]:
+    """A tool layout's row: the address (first) exactly as written, every other cell neutralised."""
+    return [str(values[0]), *row(values[1:])]

@@ -15,7 +15,10 @@ LAYOUTS = ("plain", "mailchimp", "listmonk")
 TOOL_DEFAULT_STATUS = frozenset({SubscriberStatus.SUBSCRIBED})
 MAX_LIMIT = 10_000_000
 TEXT_FILTERS = {"utm_source": 128, "utm_medium": 128, "utm_campaign": 128, "referrer": 256}
-KNOWN = ("layout", "status", "newsletter", "since", "until", "edition", "limit", *TEXT_FILTERS)
+KNOWN = ("layout", "status", "newsletter", "since", "until", "edition", "limit", "formula_rows", *TEXT_FILTERS)
+# Tool layouts carry each address exactly as written, so rows whose address a spreadsheet would run as a
+# formula go to a file of their own (formula_rows=only), never changed; the main file leaves them out.
+FORMULA_ROWS = ("exclude", "only")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _INT = re.compile(r"^\d{1,9}$")
 
@@ -39,6 +42,7 @@ class ExportQuery:
     utm_medium: str | None = None
     utm_campaign: str | None = None
     referrer: str | None = None
+    formula_rows: str | None = None  # tool layouts: "exclude" (the default) or "only"; plain: None
 
     def as_json(self) -> dict[str, Any]:
         """The filters as a JSON-ready dict, for the export record."""
@@ -67,11 +71,24 @@ def parse(params: Mapping[str, Sequence[str]]) -> ExportQuery:
         until=_date("until", one.get("until")),
         edition=_bounded("edition", one.get("edition"), 2000, 2100),
         limit=_bounded("limit", one.get("limit"), 1, MAX_LIMIT),
+        formula_rows=_formula_rows(layout, one.get("formula_rows")),
         **{name: _text(name, one.get(name)) for name in TEXT_FILTERS},
     )
     if query.since and query.until and query.since > query.until:
         raise FilterError("'since' must not be after 'until'.")
     return query
+
+
+def _formula_rows(layout: str, value: str | None) -> str | None:
+    """Which rows a tool layout holds; plain holds every row, its cells made safe instead."""
+    if layout == "plain":
+        if value:
+            raise FilterError("'formula_rows' is for the mailchimp and listmonk layouts.")
+        return None
+    chosen = value or "exclude"
+    if chosen not in FORMULA_ROWS:
+        raise FilterError(f"'formula_rows' is exclude or only, not {chosen[:40]!r}.")
+    return chosen
 
 
 def _single(name: str, values: Sequence[str]) -> str:

@@ -48,7 +48,7 @@ def plain(person: Person) -> list[Any]:
     delivery = person.latest(ConsentKind.GUIDE_DELIVERY)
     newsletter = person.latest(*NEWSLETTER_KINDS)
     confirmed = person.latest(ConsentKind.CONFIRMATION)
-    unsubscribed = person.latest(ConsentKind.UNSUBSCRIBE)
+    unsubscribed = person.latest(ConsentKind.UNSUBSCRIBE, ConsentKind.WITHDRAWN)  # here or in the mailing tool
     return [
         row.email, row.status.value, row.uuid, timestamp(row.created_at), timestamp(row.updated_at),
         " ".join(str(year) for year in person.editions),

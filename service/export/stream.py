@@ -20,7 +20,10 @@ from service.models import ExportRecord
 def lines(
     export: ExportQuery, batch_size: int, progress: Callable[[int], None] | None = None
 ) -> Generator[str, None, int]:
-    """The header, then one chunk of CSV lines per batch; returns the row count when exhausted."""
+    """The header, then one chunk of CSV lines per batch; returns the row count when exhausted.
+
+    Tool layouts write the address cell as is and hold only the rows `formula_rows` picks (cells.tool_row).
+    """
     layout = LAYOUTS[export.layout]
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -29,8 +32,12 @@ def lines(
     rows = 0
     for batch in query.batches(export, batch_size):
         for person in batch:
-            writer.writerow(cells.row(layout.cells(person)))
-        rows += len(batch)
+            if export.formula_rows is None:
+                writer.writerow(cells.row(layout.cells(person)))
+            elif cells.is_formula(person.subscriber.email) == (export.formula_rows == "only"):
+                writer.writerow(cells.tool_row(layout.cells(person)))
+                rows += 1
+        rows += len(batch) if export.formula_rows is None else 0
         yield _drain(buffer)
         if progress:
             progress(len(batch))

@@ -11,11 +11,12 @@ from sqlalchemy import func, select
 
 import pdf
 from service.extensions import db
+from service.guide import advice, provenance, summary
 from service.guide import personal as personal_page
-from service.guide.sources import CAVEATS, SOURCES
+from service.guide.sources import CAVEATS, SOURCES, listing_source
 from service.models import DataSnapshot, Listing
 from service.reference import ppp
-from service.salaries import stats
+from service.salaries import regions, snapshots, stats
 
 
 class NoData(RuntimeError):
@@ -46,7 +47,8 @@ def window(end: date, months: int) -> dict[str, Any]:
 
 def remote_listings(end: date, months: int) -> list[Any]:
     """The remote listings the guide counts: posted in (end − months, end]."""
-    query = select(Listing.category, Listing.role, Listing.seniority, Listing.salary_annual_usd).where(
+    query = select(Listing.category, Listing.role, Listing.seniority, Listing.salary_annual_usd,
+                   Listing.country, Listing.posted_at).where(
         Listing.remote.is_(True), Listing.posted_at > stats.months_before(end, months), Listing.posted_at <= end
     )
     return list(db.session.execute(query))
@@ -88,19 +90,45 @@ def build(year: int, personal: dict[str, Any] | None = None) -> dict[str, Any]:
     end, months, threshold = data_date(snapshot), int(config["WINDOW_MONTHS"]), int(config["BAND_THRESHOLD"])
     figures = statistics(snapshot, end, months, threshold)
     references = [{"category": c["category"], "salary_usd": c["p50"]} for c in figures["categories"] if c["p50"]]
+    cities = ppp.city_rows(references, year)
     return {
         "edition": {"year": year, "title": f"Remote Salary Guide {year}", "template_version": pdf.TEMPLATE_VERSION},
-        "brand": {"name": config["BRAND_NAME"], "url": config["BRAND_URL"]},
+        "brand": {"name": config["BRAND_NAME"], "url": config["BRAND_URL"],
+                  "link": site_link(config["BRAND_URL"])},
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "snapshot": _snapshot_dict(snapshot, end),
         "window": window(end, months),
         "threshold": threshold,
         **figures,
-        "cities": ppp.city_rows(references, year),
-        "personal": personal_page.build(personal, figures["bands"], figures["categories"], year) if personal else None,
-        "sources": SOURCES,
+        "region_names": [*regions.REGIONS, regions.ALL],
+        "cities": cities,
+        "ppp_measure": _measure(cities),
+        "summary": summary.findings(figures, cities, threshold),
+        "advice": advice.per_category(figures, threshold),
+        "personal": personal_page.build(personal, figures, year, threshold) if personal else None,
+        "salary_sources": provenance.salary_sources(end, months, snapshots.sources(snapshot.id)),
+        "sources": [*map(listing_source, snapshots.sources(snapshot.id)), *SOURCES],
         "caveats": CAVEATS,
     }
+
+
+# Links back to the site say where the visit came from (docs/pdf.md, "Links").
+UTM = "utm_source=salary-guide&utm_medium=pdf"
+
+
+def site_link(url: str) -> str:
+    """The brand's URL with the guide's UTM parameters."""
+    return f"{url}{'&' if '?' in url else '?'}{UTM}"
+
+
+def _measure(cities: list[dict[str, Any]]) -> dict[str, Any]:
+    """The purchasing-power measure the cities use, by name and year, and the rows that fell back."""
+    national = [c for c in cities if c["basis"] == "national"]
+    household = [c for c in national if c["ppp_indicator"] == ppp.HOUSEHOLD_PPP]
+    return {"indicator": ppp.HOUSEHOLD_PPP, "name": ppp.MEASURES[ppp.HOUSEHOLD_PPP],
+            "years": sorted({c["ppp_year"] for c in household if c["ppp_year"]}),
+            "fallback_cities": [c["city"] for c in national if c["ppp_fallback"]],
+            "fallback_name": ppp.MEASURES[ppp.PPP]}
 
 
 def _snapshot_dict(snapshot: DataSnapshot, end: date) -> dict[str, Any]:

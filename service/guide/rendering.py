@@ -21,14 +21,32 @@ from service import metrics, outbox, storage
 from service.extensions import db
 from service.guide import context as guide_context
 from service.models import GuideRequest, OutboxMessage, RenderedPdf, RequestStatus
+from service.reference import tables
 
 log = logging.getLogger(__name__)
 
 
-def content_key(template_version: str, snapshot_id: int | None, year: int, personal: dict[str, Any] | None) -> str:
-    """The key a PDF is stored under: same template, data, edition and personal inputs, same PDF."""
-    material = json.dumps([template_version, snapshot_id, year, personal], sort_keys=True, separators=(",", ":"))
+def content_key(template_version: str, snapshot_id: int | None, year: int, personal: dict[str, Any] | None,
+                settings: dict[str, Any] | None = None) -> str:
+    """The key a PDF is stored under: same template, data, edition, settings and personal inputs, same PDF."""
+    material = json.dumps([template_version, snapshot_id, year, personal, settings], sort_keys=True,
+                          separators=(",", ":"))
     return hashlib.sha256(material.encode()).hexdigest()
+
+
+def printed_settings() -> dict[str, Any]:
+    """Everything besides template, snapshot id, year and inputs that the PDF prints: the snapshot's content,
+    the shipped reference data, the brand, the band threshold and the window (docs/pdf.md, "Content key")."""
+    config = current_app.config
+    snapshot = guide_context.current_snapshot()
+    return {"snapshot_hash": snapshot.content_hash if snapshot else None, "reference": tables.data_hash(),
+            "brand": [config["BRAND_NAME"], config["BRAND_URL"]], "threshold": int(config["BAND_THRESHOLD"]),
+            "window_months": int(config["WINDOW_MONTHS"])}
+
+
+def current_key(year: int, inputs: dict[str, Any] | None) -> str:
+    """The content key of this edition's PDF for these inputs under today's template, data and settings."""
+    return content_key(pdf.TEMPLATE_VERSION, guide_context.current_snapshot_id(), year, inputs, printed_settings())
 
 
 # The content key's "personal inputs" for the personal base: the guide with empty personal pages that
@@ -56,7 +74,7 @@ def _ensure(year: int, inputs: dict[str, Any] | None, make: Callable[[], bytes],
             ) -> RenderedPdf:
     """The PDF stored under the content key for these inputs, made by `make` if it is missing (`pages`: its
     page count when known, else it is read from the PDF)."""
-    key = content_key(pdf.TEMPLATE_VERSION, guide_context.current_snapshot_id(), year, inputs)
+    key = current_key(year, inputs)
     found = db.session.scalars(select(RenderedPdf).where(RenderedPdf.content_key == key)).first()
     if found is not None and storage.store().exists(found.sha256):
         return found
@@ -95,7 +113,7 @@ def _record(found: RenderedPdf | None, key: str, sha256: str, data: bytes, elaps
 
 def stored_pdf(year: int, inputs: dict[str, Any] | None = None) -> RenderedPdf | None:
     """The PDF for this edition and these inputs under today's template and data, if it is stored."""
-    key = content_key(pdf.TEMPLATE_VERSION, guide_context.current_snapshot_id(), year, inputs)
+    key = current_key(year, inputs)
     found = db.session.scalars(select(RenderedPdf).where(RenderedPdf.content_key == key)).first()
     return found if found is not None and storage.store().exists(found.sha256) else None
 

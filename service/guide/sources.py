@@ -1,15 +1,35 @@
-"""The guide's sources, licences and caveats: the methodology page prints these as they are."""
+"""The guide's sources, licences and caveats: the methodology page prints these as they are.
+
+The reference data is listed here; the salary listings' sources come from the data snapshot
+(service/salaries/snapshots.py), so the page names whatever feeds the figures were built from."""
 
 from __future__ import annotations
 
+from typing import Any
+
+# How the guide names a listings source it knows; any other source is printed by its own name.
+KNOWN_LISTING_SOURCES = {
+    "aijobs": {"name": "ai-jobs.net salaries dataset (sample data)", "publisher": "ai-jobs.net",
+               "url": "https://aijobs.net/salaries/download/"},
+}
+
 SOURCES = [
+    {
+        "name": "World Bank, World Development Indicators: PPP conversion factor, private consumption "
+                "(PA.NUS.PRVT.PP)",
+        "publisher": "World Bank (International Comparison Program; Eurostat-OECD PPP Programme)",
+        "vintage": "WDI; years up to 2023",
+        "licence": "CC BY 4.0",
+        "url": "https://data.worldbank.org/indicator/PA.NUS.PRVT.PP",
+        "used_for": "Household price levels of the 21 cities outside the United States (national figures)",
+    },
     {
         "name": "World Bank, World Development Indicators: PPP conversion factor, GDP (PA.NUS.PPP)",
         "publisher": "World Bank (International Comparison Program; Eurostat-OECD PPP Programme)",
         "vintage": "WDI, July 2026 update; years up to 2025",
         "licence": "CC BY 4.0",
         "url": "https://data.worldbank.org/indicator/PA.NUS.PPP",
-        "used_for": "Price levels of the 23 cities outside the United States (national figures)",
+        "used_for": "Only where a country has no household PPP (the row says so)",
     },
     {
         "name": "World Bank, World Development Indicators: Official exchange rate (PA.NUS.FCRF)",
@@ -28,14 +48,6 @@ SOURCES = [
         "used_for": "Price levels of New York, San Francisco and Austin (metro figures)",
     },
     {
-        "name": "ai-jobs.net salaries dataset (sample data)",
-        "publisher": "ai-jobs.net",
-        "vintage": "Downloaded September 2025; work years 2020–2024",
-        "licence": "CC0 1.0 (public domain)",
-        "url": "https://aijobs.net/salaries/download/",
-        "used_for": "Salary listings with disclosed salaries (sample data set shipped with the service)",
-    },
-    {
         "name": "ISO 3166 and ISO 4217 code lists (datasets/country-codes)",
         "publisher": "ISO; SIX on behalf of ISO",
         "vintage": "May 2026",
@@ -52,5 +64,21 @@ CAVEATS = [
     "Salaries are those disclosed in listings; listings that disclose pay may differ from those that do not.",
     "A role × seniority shows its own band only when it has enough listings; "
     "otherwise the category's figures stand in.",
-    "Price levels describe GDP-wide prices, not rents or a personal basket of goods.",
+    "Price levels describe what households pay across a whole country (private consumption), "
+    "not rents in one city or a personal basket of goods.",
+    "Most listings are from US employers; the bands are given per region so a reader elsewhere is not "
+    "ranked on the US scale alone.",
 ]
+
+
+def listing_source(recorded: dict[str, Any]) -> dict[str, Any]:
+    """A snapshot's source (snapshots.sources) as a row of the sources table."""
+    known = KNOWN_LISTING_SOURCES.get(recorded["name"], {})
+    url = recorded.get("url") or ""
+    return recorded | {
+        "name": known.get("name", recorded["name"]),
+        "publisher": known.get("publisher", recorded["name"]),
+        "url": known.get("url", url if url.startswith(("http://", "https://")) else ""),
+        "vintage": f"Listings posted {recorded['first_posted']} to {recorded['last_posted']}",
+        "used_for": f"{recorded['rows']:,} salary listings with disclosed salaries",
+    }

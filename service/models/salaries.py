@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, Float, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, Date, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from service.models.base import Base, created_at_column, updated_at_column
@@ -51,5 +51,39 @@ class Listing(Base):
     remote: Mapped[bool] = mapped_column(Boolean)
     posted_at: Mapped[date] = mapped_column(Date)
     snapshot_id: Mapped[int | None] = mapped_column(ForeignKey("data_snapshots.id"))  # the import that last changed it
+    company: Mapped[str | None] = mapped_column(String(256))
+    # Normalised company, title and annual range: the same job on another board has the same key
+    # (docs/data.md, *Cross-posting*); None without a company.
+    crosspost_key: Mapped[str | None] = mapped_column(String(512), index=True)
     created_at: Mapped[datetime] = created_at_column()
     updated_at: Mapped[datetime] = updated_at_column()
+
+
+class SnapshotSource(Base):
+    """One source's listings as a snapshot holds them: how many, their dates, and the licence."""
+
+    __tablename__ = "snapshot_sources"
+    __table_args__ = (UniqueConstraint("snapshot_id", "source"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    snapshot_id: Mapped[int] = mapped_column(ForeignKey("data_snapshots.id", ondelete="CASCADE"))
+    source: Mapped[str] = mapped_column(String(64))
+    rows: Mapped[int] = mapped_column(Integer)
+    first_posted: Mapped[date] = mapped_column(Date)
+    last_posted: Mapped[date] = mapped_column(Date)
+    licence: Mapped[str | None] = mapped_column(String(128))
+    url: Mapped[str | None] = mapped_column(String(512))  # the feed it was last imported from
+
+
+class FeedRun(Base):
+    """One feed's import in a refresh: what it did, or why it failed (shown on the dashboard)."""
+
+    __tablename__ = "feed_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(64))
+    url: Mapped[str] = mapped_column(String(512))
+    ok: Mapped[bool] = mapped_column(Boolean)
+    summary: Mapped[str] = mapped_column(Text)
+    snapshot_id: Mapped[int | None] = mapped_column(ForeignKey("data_snapshots.id", ondelete="SET NULL"))
+    finished_at: Mapped[datetime] = created_at_column()

@@ -28,6 +28,7 @@ class ConsentKind(StrEnum):
     CONFIRMATION = "confirmation"
     UNSUBSCRIBE = "unsubscribe"
     RESUBSCRIBE = "resubscribe"
+    WITHDRAWN = "withdrawn"  # unsubscribed, bounced or blocklisted in the mailing tool (its form names the tool)
 
 
 

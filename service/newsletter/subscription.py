@@ -22,6 +22,7 @@ from service.models import (
 )
 from service.newsletter import consent, wording
 from service.newsletter.consent import Form, Visit
+from service.sync import push
 
 log = logging.getLogger(__name__)
 OPT_IN_KINDS = (ConsentKind.NEWSLETTER_OPT_IN, ConsentKind.RESUBSCRIBE)
@@ -63,7 +64,7 @@ def confirm(subscriber: Subscriber, round_id: object, visit: Visit) -> tuple[boo
         return False, []
     text = wording.CONFIRM_BUTTON.format(brand=current_app.config["BRAND_NAME"])
     consent.record(subscriber, ConsentKind.CONFIRMATION, text, visit, wording.CONFIRM_FORM)
-    return True, _welcome_once(subscriber)
+    return True, _welcome_once(subscriber) + push.confirmed(subscriber)
 
 
 def unsubscribe(subscriber: Subscriber, visit: Visit, one_click: bool) -> bool:
@@ -74,6 +75,24 @@ def unsubscribe(subscriber: Subscriber, visit: Visit, one_click: bool) -> bool:
     form = wording.ONE_CLICK_FORM if one_click else wording.UNSUBSCRIBE_FORM
     text = text.format(brand=current_app.config["BRAND_NAME"])
     consent.record(subscriber, ConsentKind.UNSUBSCRIBE, text, visit, form)
+    _cancel_newsletter_mail(subscriber)
+    return True
+
+
+def withdraw(subscriber: Subscriber, tool: str, reason: str, at: datetime) -> bool:
+    """The mailing tool says they left (unsubscribed, bounced, blocklisted): record it and follow; False if
+    they had left here already."""
+    if not _transition(subscriber, (S.SUBSCRIBED, S.PENDING), S.UNSUBSCRIBED):
+        return False
+    db.session.add(ConsentEvent(subscriber=subscriber, kind=ConsentKind.WITHDRAWN, form=f"withdrawn in {tool}",
+                                form_version=reason[:32], consent_text_hash=consent.text_hash(f"withdrawn in {tool}"),
+                                created_at=at))
+    _cancel_newsletter_mail(subscriber)
+    return True
+
+
+def _cancel_newsletter_mail(subscriber: Subscriber) -> None:
+    """Cancel newsletter and confirmation mail not sent yet (each send re-checks the status too)."""
     db.session.execute(
         update(SentEmail)
         .where(SentEmail.subscriber_id == subscriber.id, SentEmail.status == EmailStatus.PENDING,
@@ -81,7 +100,6 @@ def unsubscribe(subscriber: Subscriber, visit: Visit, one_click: bool) -> bool:
         .values(status=EmailStatus.CANCELLED, error="unsubscribed before it was sent")
         .execution_options(synchronize_session=False)
     )
-    return True
 
 
 def resubscribe(subscriber: Subscriber, visit: Visit) -> tuple[bool, list[OutboxMessage]]:
@@ -89,7 +107,7 @@ def resubscribe(subscriber: Subscriber, visit: Visit) -> tuple[bool, list[Outbox
     if not _transition(subscriber, (S.UNSUBSCRIBED,), S.SUBSCRIBED):
         return subscriber.status == S.SUBSCRIBED, []
     consent.record(subscriber, ConsentKind.RESUBSCRIBE, wording.RESUBSCRIBE_BUTTON, visit, wording.RESUBSCRIBE_FORM)
-    return True, _welcome_once(subscriber)
+    return True, _welcome_once(subscriber) + push.confirmed(subscriber)
 
 
 def expire_pending() -> int:
@@ -97,7 +115,8 @@ def expire_pending() -> int:
     cutoff = datetime.now(UTC) - timedelta(seconds=current_app.config["CONFIRM_LINK_MAX_AGE"])
     recent = select(ConsentEvent.subscriber_id).where(ConsentEvent.kind.in_(OPT_IN_KINDS),
                                                       ConsentEvent.created_at >= cutoff)
-    left = select(ConsentEvent.subscriber_id).where(ConsentEvent.kind == ConsentKind.UNSUBSCRIBE)
+    left = select(ConsentEvent.subscriber_id).where(ConsentEvent.kind.in_((ConsentKind.UNSUBSCRIBE,
+                                                                           ConsentKind.WITHDRAWN)))
     expired = (Subscriber.status == S.PENDING) & Subscriber.id.not_in(recent)
     total = 0
     for condition, status in ((Subscriber.id.in_(left), S.UNSUBSCRIBED), (true(), S.GUIDE_ONLY)):

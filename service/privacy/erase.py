@@ -18,6 +18,7 @@ from service.extensions import db, rq
 from service.models import Erasure, OutboxMessage
 from service.privacy.job_matching import Matcher
 from service.privacy.records import Held, primary_key_name
+from service.sync import push
 
 log = logging.getLogger(__name__)
 BATCH = 1000
@@ -29,6 +30,7 @@ class Report:
 
     rows: dict[str, int] = field(default_factory=dict)
     outbox: int = 0
+    pushes: list[OutboxMessage] = field(default_factory=list)  # the deletion in the mailing tool, to dispatch
     jobs: int = 0
     redis_keys: int = 0
 
@@ -42,6 +44,7 @@ def erase_rows(found: Held, matcher: Matcher) -> Report:
         db.session.execute(delete(table).where(key.in_(ids)))
         report.rows[table.name] = len(ids)
     db.session.add(Erasure())
+    report.pushes = push.erased(found.email)
     return report
 
 

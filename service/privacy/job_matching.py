@@ -16,7 +16,7 @@ from service.privacy.records import Held
 log = logging.getLogger(__name__)
 # A job parameter named <entity>_id holds a row id of this table; "<entity>s" is tried otherwise.
 TABLE_FOR = {"request": "guide_requests", "email": "sent_emails", "consent": "consent_events",
-             "consent_event": "consent_events"}
+             "consent_event": "consent_events", "push": "sync_pushes"}
 
 
 @dataclass(frozen=True)

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from service.reference import currencies
-from service.reference.tables import City, Tables, tables
+from service.reference.tables import HOUSEHOLD_PPP, PPP, City, Tables, tables
 
 UNITED_STATES = "USA"
+MEASURES = {HOUSEHOLD_PPP: "PPP conversion factor, private consumption (PA.NUS.PRVT.PP)",
+            PPP: "PPP conversion factor, GDP (PA.NUS.PPP)"}
 
 
 @dataclass(frozen=True)
@@ -24,6 +27,8 @@ class PriceLevel:
     rpp: float | None = None
     rpp_year: int | None = None
     missing: str | None = None
+    ppp_indicator: str | None = None  # PA.NUS.PRVT.PP (household), or PA.NUS.PPP where it lacks
+    fallback: str | None = None  # the sentence saying GDP PPP stands in for the household measure
 
 
 def upto(years: Iterable[int], year: int) -> int | None:
@@ -31,25 +36,42 @@ def upto(years: Iterable[int], year: int) -> int | None:
     return max((y for y in years if y <= year), default=None)
 
 
-def national_price_level(iso3: str, year: int, country: str, ref: Tables | None = None) -> PriceLevel:
-    """PPP ÷ exchange rate in the latest year ≤ `year` that has both, in the current currency."""
+def national_price_level(iso3: str, year: int, country: str, ref: Tables | None = None,
+                         indicator: str = PPP) -> PriceLevel:
+    """PPP ÷ exchange rate in the latest year ≤ `year` that has both, in the current currency.
+
+    `indicator` is the PPP series: GDP (PA.NUS.PPP) or household consumption (PA.NUS.PRVT.PP).
+    """
     ref = ref or tables()
-    ppp = ref.ppp.get(iso3, {})
+    ppp = (ref.household if indicator == HOUSEHOLD_PPP else ref.ppp).get(iso3, {})
     fx = currencies.fcrf_in_current(iso3, ref.fcrf.get(iso3, {}), ref.fcrf.get(currencies.EURO_AREA, {}))
     common = upto(ppp.keys() & fx.keys(), year)
     if common is not None:
-        return PriceLevel(ppp[common], common, fx[common], common, ppp[common] / fx[common])
+        return PriceLevel(ppp[common], common, fx[common], common, ppp[common] / fx[common], ppp_indicator=indicator)
     p_year, f_year = upto(ppp, year), upto(fx, year)
     return PriceLevel(
         ppp.get(p_year) if p_year else None, p_year, fx.get(f_year) if f_year else None, f_year,
-        None, missing=_why(country, year, p_year is None, f_year is None),
+        None, missing=_why(country, year, p_year is None, f_year is None, indicator), ppp_indicator=indicator,
     )
 
 
-def _why(country: str, year: int, no_ppp: bool, no_fx: bool) -> str:
+def household_price_level(iso3: str, year: int, country: str, ref: Tables | None = None) -> PriceLevel:
+    """The household price level (private-consumption PPP ÷ exchange rate of the same year); where the World
+    Bank publishes no household PPP with a common year, the GDP one, saying so."""
+    level = national_price_level(iso3, year, country, ref, HOUSEHOLD_PPP)
+    if level.price_level is not None:
+        return level
+    gdp = national_price_level(iso3, year, country, ref, PPP)
+    if gdp.price_level is None:
+        return gdp
+    return dataclasses.replace(gdp, fallback=f"The World Bank publishes no household PPP (PA.NUS.PRVT.PP) for "
+                                             f"{country} up to {year}; GDP PPP (PA.NUS.PPP) is used instead.")
+
+
+def _why(country: str, year: int, no_ppp: bool, no_fx: bool, indicator: str = PPP) -> str:
     """The sentence a reader sees when a price level cannot be computed."""
     lacking = [name for name, gone in (
-        ("PPP conversion factor (PA.NUS.PPP)", no_ppp),
+        (MEASURES[indicator], no_ppp),
         ("official exchange rate (PA.NUS.FCRF)", no_fx),
     ) if gone]
     if lacking:
@@ -60,21 +82,23 @@ def _why(country: str, year: int, no_ppp: bool, no_fx: bool) -> str:
 def metro_price_level(cbsa: str, year: int, ref: Tables | None = None) -> PriceLevel:
     """A US metro's price level: BEA all-items RPP ÷ 100 of the latest year ≤ `year`."""
     ref = ref or tables()
-    national = national_price_level(UNITED_STATES, year, "the United States", ref)
+    national = household_price_level(UNITED_STATES, year, "the United States", ref)
     series = ref.rpp.get(cbsa, {})
     found = upto(series, year)
     base = (national.ppp_factor, national.ppp_year, national.exchange_rate, national.exchange_rate_year)
     if found is None:
         name = ref.rpp_names.get(cbsa, f"metro {cbsa}")
-        return PriceLevel(*base, None, missing=f"BEA publishes no regional price parity for {name} up to {year}.")
-    return PriceLevel(*base, series[found] / 100, rpp=series[found], rpp_year=found)
+        return PriceLevel(*base, None, missing=f"BEA publishes no regional price parity for {name} up to {year}.",
+                          ppp_indicator=national.ppp_indicator)
+    return PriceLevel(*base, series[found] / 100, rpp=series[found], rpp_year=found,
+                      ppp_indicator=national.ppp_indicator)
 
 
 def city_price_level(city: City, year: int, ref: Tables | None = None) -> PriceLevel:
     """The price level that applies to a city: its metro's RPP in the US, else its country's PPP."""
     if city.cbsa:
         return metro_price_level(city.cbsa, year, ref)
-    return national_price_level(city.iso3, year, city.country, ref)
+    return household_price_level(city.iso3, year, city.country, ref)
 
 
 def _reference(level: PriceLevel, salaries: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -96,6 +120,7 @@ def city_row(city: City, level: PriceLevel, salaries: list[dict[str, Any]]) -> d
         "exchange_rate": level.exchange_rate, "exchange_rate_year": level.exchange_rate_year,
         "price_level": level.price_level, "rpp": level.rpp, "rpp_year": level.rpp_year,
         "basis": "metro" if city.cbsa else "national", "missing": level.missing,
+        "ppp_indicator": level.ppp_indicator, "ppp_fallback": level.fallback,
         "reference": _reference(level, salaries),
     }
 

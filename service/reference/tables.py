@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import NamedTuple
@@ -13,7 +14,7 @@ from typing import NamedTuple
 from service.reference import currencies
 
 DATA = Path(__file__).resolve().parent / "data"
-PPP, FCRF = "PA.NUS.PPP", "PA.NUS.FCRF"
+PPP, FCRF, HOUSEHOLD_PPP = "PA.NUS.PPP", "PA.NUS.FCRF", "PA.NUS.PRVT.PP"
 RPP_UNIT = "index, US = 100"
 Series = dict[int, float]
 
@@ -44,7 +45,7 @@ class City:
 class Tables:
     """Everything in data/, indexed by country code, metro code or currency."""
 
-    ppp: dict[str, Series]  # iso3 -> year -> LCU (current currency) per international $
+    ppp: dict[str, Series]  # iso3 -> year -> LCU (current currency) per international $ (GDP)
     fcrf: dict[str, Series]  # iso3 -> year -> LCU (currency in use that year) per US$
     rpp: dict[str, Series]  # BEA CBSA -> year -> all-items RPP
     rpp_names: dict[str, str]
@@ -53,6 +54,7 @@ class Tables:
     currency_by_iso3: dict[str, str]
     iso3_by_iso2: dict[str, str]  # every ISO 3166 country, with or without a currency
     usd: dict[str, Series]  # currency -> year -> units per US$
+    household: dict[str, Series] = field(default_factory=dict)  # iso3 -> year -> private-consumption PPP
 
     def exchange_rate(self, iso3: str, year: int) -> Observation | None:
         """PA.NUS.FCRF for the year (latest ≤ year, else latest), in the currency in use that year."""
@@ -94,13 +96,13 @@ def _rows(name: str) -> Iterator[dict[str, str]]:
         yield from csv.DictReader(handle)
 
 
-def _worldbank() -> tuple[dict[str, Series], dict[str, Series]]:
-    """PPP and FCRF series by iso3 (other indicators in the file are skipped)."""
-    series: dict[str, dict[str, Series]] = {PPP: defaultdict(dict), FCRF: defaultdict(dict)}
+def _worldbank() -> tuple[dict[str, Series], dict[str, Series], dict[str, Series]]:
+    """GDP PPP, FCRF and household PPP series by iso3 (other indicators in the file are skipped)."""
+    series: dict[str, dict[str, Series]] = {code: defaultdict(dict) for code in (PPP, FCRF, HOUSEHOLD_PPP)}
     for row in _rows("worldbank_ppp_fx.csv"):
         if row["indicator_code"] in series and row["value"]:
             series[row["indicator_code"]][row["iso3"]][int(row["year"])] = float(row["value"])
-    return dict(series[PPP]), dict(series[FCRF])
+    return dict(series[PPP]), dict(series[FCRF]), dict(series[HOUSEHOLD_PPP])
 
 
 def _bea() -> tuple[dict[str, Series], dict[str, str]]:
@@ -139,11 +141,11 @@ def _cities() -> tuple[City, ...]:
 @cache
 def tables() -> Tables:
     """Load every reference table once per process."""
-    ppp, fcrf = _worldbank()
+    ppp, fcrf, household = _worldbank()
     rpp, names = _bea()
     by_iso2, by_iso3, iso3_by_iso2 = _currencies()
     usd = currencies.usd_series(fcrf, by_iso3, iso3_by_iso2)
-    return Tables(ppp, fcrf, rpp, names, _cities(), by_iso2, by_iso3, iso3_by_iso2, usd)
+    return Tables(ppp, fcrf, rpp, names, _cities(), by_iso2, by_iso3, iso3_by_iso2, usd, household)
 
 
 def cities() -> list[City]:
@@ -192,3 +194,13 @@ def known_currencies() -> frozenset[str]:
 def current_currencies() -> frozenset[str]:
     """Currencies some country uses today that we can convert: a form's choices, legacy codes left out."""
     return frozenset(tables().currency_by_iso3.values()) & known_currencies()
+
+
+@cache
+def data_hash(folder: Path = DATA) -> str:
+    """A SHA-256 over every shipped reference file, once per process: part of a PDF's content key, so a new
+    vintage of the data gives a new PDF."""
+    digest = hashlib.sha256()
+    for path in sorted(folder.glob("*.csv")):
+        digest.update(path.name.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    return f"sha256:{digest.hexdigest()}"

@@ -8,8 +8,10 @@ from typing import Any
 
 from service.reference import tables
 from service.reference.tables import Observation
+from service.salaries import countries
 
-PERIODS = {"year": 1, "month": 12, "hour": 2080}  # 2,080 = 52 weeks × 40 hours
+# Periods to a year: 2,080 hours = 52 weeks × 40 hours; 260 days = 52 weeks × 5 days.
+PERIODS = {"year": 1, "month": 12, "week": 52, "day": 260, "hour": 2080}
 SENIORITIES = ("entry", "mid", "senior", "staff", "principal", "executive")
 MIN_ANNUAL_USD = 1_000.0  # below this the amount is a typo or the wrong period
 MAX_ANNUAL_USD = 5_000_000.0  # above this it is a typo, the wrong currency or not a salary
@@ -21,7 +23,7 @@ class Invalid(ValueError):
     """Why a row cannot be imported, in words for the import report."""
 
 
-def _blank(value: Any) -> bool:
+def blank(value: Any) -> bool:
     """True for a missing value: absent, null or only spaces."""
     return value is None or (isinstance(value, str) and not value.strip())
 
@@ -48,7 +50,7 @@ def choice(value: Any, name: str, allowed: tuple[str, ...]) -> str:
 
 def amount(value: Any, name: str) -> float | None:
     """A positive, finite amount, or None when the cell is empty."""
-    if _blank(value):
+    if blank(value):
         return None
     try:
         number = float(value) if not isinstance(value, bool) else math.nan
@@ -85,10 +87,10 @@ def currency(value: Any) -> str:
 
 
 def country(value: Any) -> str:
-    """An ISO 3166-1 alpha-2 code, or "" when not given."""
+    """An ISO 3166-1 alpha-2 code (or XK, Kosovo), or "" when not given."""
     code = text(value, "country", required=False).upper()
-    if code and code not in tables.known_countries():
-        raise Invalid(f"unknown country {code!r} (expected an ISO 3166-1 alpha-2 code)")
+    if code and code not in countries.known():
+        raise Invalid(f"unknown country {code!r} (expected an ISO 3166-1 alpha-2 code or XK)")
     return code
 
 

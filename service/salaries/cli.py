@@ -2,61 +2,39 @@
 
 from __future__ import annotations
 
-import sys
-from contextlib import closing
-
 import click
+from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
 from service.extensions import db
 from service.models import Listing
 from service.salaries import sources, store
-from service.salaries.normalise import Normaliser, detect_layout
+from service.salaries.importer import LAYOUTS, import_file
+
+__all__ = ["import_file", "salaries_cli"]  # import_file stays importable from here for the refresh job
 
 salaries_cli = AppGroup("salaries", help="Salary listings: import and inspect.")
 SHOWN_REJECTIONS = 50
-
-
-def import_file(path_or_url: str, layout: str | None, progress: bool = True) -> store.ImportReport:
-    """Read, normalise and store one file or feed; commit only if the whole import succeeds."""
-    with sources.local_copy(path_or_url) as path:
-        layout = layout or detect_layout(sources.first_columns(path))
-        if layout is None:
-            raise click.ClickException("cannot tell the layout from the header; pass --format native or aijobs")
-        normalise = Normaliser(layout)
-        with closing(sources.read_rows(path)) as rows:
-            results = (normalise(number, fields) for number, fields in rows)
-            if progress and sys.stderr.isatty():
-                with click.progressbar(results, length=sources.count_lines(path), label="Importing",
-                                       file=sys.stderr) as bar:
-                    return _apply(bar, path_or_url)
-            return _apply(results, path_or_url)
-
-
-def _apply(results, label: str) -> store.ImportReport:  # type: ignore[no-untyped-def]
-    """Apply the results and commit; any error rolls the whole import back."""
-    try:
-        report = store.apply(results, label)
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
-    return report
+SHOWN_UNKNOWN_TITLES = 20
 
 
 @salaries_cli.command("import")
 @click.argument("path_or_url")
-@click.option("--format", "layout", type=click.Choice(["native", "aijobs"]), default=None,
-              help="The file's layout (default: told from its header).")
+@click.option("--format", "layout", type=click.Choice(LAYOUTS), default=None,
+              help="The file's format (default: told from its start or header).")
+@click.option("--source", default=None, help="The source name for a feed format's listings (default: the format).")
+@click.option("--licence", default=None, help="The data's licence, recorded in the snapshot and the guide's sources.")
 @click.option("--if-empty", is_flag=True, help="Do nothing when listings are already stored (for `make run`).")
-def import_command(path_or_url: str, layout: str | None, if_empty: bool) -> None:
-    """Import listings with disclosed salaries from PATH_OR_URL (CSV or JSON lines)."""
+def import_command(path_or_url: str, layout: str | None, source: str | None, licence: str | None,
+                   if_empty: bool) -> None:
+    """Import listings with disclosed salaries from PATH_OR_URL (CSV, JSON lines, JobPosting, ATS board JSON)."""
     if if_empty and db.session.scalar(select(Listing.id).limit(1)) is not None:
         click.echo("listings already stored: nothing imported")
         return
     try:
-        report = import_file(path_or_url, layout)
+        report = import_file(path_or_url, layout, source=source, licence=licence,
+                             timeout=float(current_app.config["FEED_TIMEOUT"]))
     except (sources.SourceError, OSError) as problem:
         raise click.ClickException(f"import failed, nothing was changed: {problem}") from problem
     _print(report)
@@ -68,6 +46,13 @@ def _print(report: store.ImportReport) -> None:
                f"unchanged: {report.unchanged}, rejected: {report.rejected}")
     state = "new" if report.snapshot_created else "unchanged"
     click.echo(f"data snapshot: {report.snapshot_id} ({state})")
+    click.echo(f"cross-posted (already stored from another source): {report.cross_posted}, "
+               f"locations naming no single country: {report.unmapped_locations}")
+    if report.unknown_titles:
+        click.echo(f"titles the classifier did not know ({sum(report.unknown_titles.values())} listings, "
+                   f"most frequent {SHOWN_UNKNOWN_TITLES}):")
+        for title, times in report.unknown_titles.most_common(SHOWN_UNKNOWN_TITLES):
+            click.echo(f"  {times} × {title}")
     for rejection in report.rejections[:SHOWN_REJECTIONS]:
         click.echo(f"  row {rejection.row_number}: {rejection.reason}")
     if report.rejected > SHOWN_REJECTIONS:

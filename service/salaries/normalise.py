@@ -1,4 +1,4 @@
-"""One raw salary row (native or ai-jobs.net layout) to a normalised listing, or the reason it is refused."""
+"""One raw salary row (native, ai-jobs.net or a feed format) to a normalised listing, or why it is refused."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from service.salaries import aijobs, checks, roles
+from service.reference import tables
+from service.salaries import aijobs, checks, countries, paytext, roles, titles
 from service.salaries.checks import Invalid
 
 
@@ -31,6 +32,9 @@ class ListingIn:
     posted_at: date
     fx_rate: float  # units of `currency` per US$ used for the conversion
     fx_year: int  # the World Bank year that rate is from
+    company: str = ""  # the employer as the feed names it, "" when not given (cross-posting needs it)
+    title_known: bool = True  # False: the classifier knew neither the title nor its words (category Other)
+    unmapped_location: str = ""  # a free-text location that named no single country
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +48,8 @@ class Rejection:
 Row = dict[str, Any]
 NATIVE_FIELDS = ("source", "external_id", "title", "role", "category", "seniority", "salary_min",
                  "salary_max", "currency", "period", "country", "remote", "posted_at")
+OPTIONAL_FIELDS = ("salary_text", "company", "location")  # optional native columns (docs/data.md)
+NATIVE_PERIODS = ("year", "month", "hour")  # the native `period` column; pay text may also say week or day
 
 
 def native(fields: Row, today: date) -> ListingIn:
@@ -51,26 +57,51 @@ def native(fields: Row, today: date) -> ListingIn:
     source = checks.text(fields.get("source"), "source")
     external_id = checks.text(fields.get("external_id"), "external_id")
     title = checks.text(fields.get("title"), "title")
-    role, category = _role_and_category(fields, title)
-    seniority = checks.choice(fields.get("seniority"), "seniority", checks.SENIORITIES)
-    low, high = checks.salary_range(fields.get("salary_min"), fields.get("salary_max"))
-    currency = checks.currency(fields.get("currency"))
-    period = checks.choice(fields.get("period"), "period", tuple(checks.PERIODS))
-    country = checks.country(fields.get("country"))
+    said = titles.classify(title)
+    role, category = _role_and_category(fields, said)
+    seniority = (checks.choice(fields.get("seniority"), "seniority", checks.SENIORITIES)
+                 if not checks.blank(fields.get("seniority")) else said.seniority)
+    low, high, currency, period = _salary(fields)
+    country, unmapped = _country(fields)
     remote = checks.boolean(fields.get("remote"), "remote")
     posted_at = checks.posted_date(fields.get("posted_at"), today)
     usd, rate = checks.annual_usd(low, high, period, currency, posted_at.year)
+    company = checks.text(fields.get("company"), "company", required=False)
+    known = said.known or not checks.blank(fields.get("category"))
     return ListingIn(source, external_id, title, role, category, seniority, usd, low, high,
-                     currency, period, country, remote, posted_at, rate.value, rate.year)
+                     currency, period, country, remote, posted_at, rate.value, rate.year,
+                     company, known, unmapped)
 
 
-def _role_and_category(fields: Row, title: str) -> tuple[str, str]:
+def _salary(fields: Row) -> tuple[float, float, str, str]:
+    """(min, max, currency, period): from salary_min/max, or from salary_text when both are empty."""
+    text = fields.get("salary_text")
+    if checks.blank(fields.get("salary_min")) and checks.blank(fields.get("salary_max")) and not checks.blank(text):
+        given = checks.text(fields.get("currency"), "currency", required=False).upper() or None
+        pay = paytext.parse(checks.text(text, "salary_text"), given, tables.known_currencies())
+        return pay.low, pay.high, checks.currency(pay.currency), pay.period
+    low, high = checks.salary_range(fields.get("salary_min"), fields.get("salary_max"))
+    currency = checks.currency(fields.get("currency"))
+    period = checks.choice(fields.get("period"), "period", NATIVE_PERIODS)
+    return low, high, currency, period
+
+
+def _country(fields: Row) -> tuple[str, str]:
+    """The country code, else the one a free-text `location` names; and that text when it named none."""
+    code = checks.country(fields.get("country"))
+    location = checks.text(fields.get("location"), "location", required=False)
+    if code or not location:
+        return code, ""
+    found = countries.from_location(location)
+    return found, "" if found else location
+
+
+def _role_and_category(fields: Row, said: titles.Title) -> tuple[str, str]:
     """The row's own role and category, each falling back to what the title says."""
-    guessed_role, guessed_category = roles.classify(title)
-    role = checks.text(fields.get("role"), "role", required=False) or guessed_role
+    role = checks.text(fields.get("role"), "role", required=False) or said.role
     category = checks.text(fields.get("category"), "category", required=False)
     if not category:
-        return role, roles.category_of(role) or guessed_category
+        return role, roles.category_of(role) or said.category
     if category not in roles.CATEGORIES:
         raise Invalid(f"unknown category {category!r} (expected one of {', '.join(roles.CATEGORIES)})")
     return role, category

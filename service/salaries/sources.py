@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 import os
 import tempfile
+import time
+import urllib.error
 import urllib.request
 from collections.abc import Generator, Iterator
 from contextlib import closing, contextmanager
@@ -15,7 +18,8 @@ from urllib.parse import urlsplit
 
 SCHEMES = ("http", "https")
 MAX_DOWNLOAD = 200 * 1024 * 1024  # bytes; the 33,629-row sample is under 2 MB
-TIMEOUT = 30.0  # seconds per network operation
+TIMEOUT = 30.0  # seconds per network operation, and for the whole download
+MAX_LINE = 1024 * 1024  # characters in one JSON line: a listing is a few KB; a 50 MB line is a broken feed
 JSON_SUFFIXES = (".jsonl", ".ndjson", ".json")
 
 Record = tuple[int, dict[str, Any] | str]  # (row number, fields) or (row number, why unreadable)
@@ -40,35 +44,47 @@ def fetch(url: str, max_bytes: int = MAX_DOWNLOAD, timeout: float = TIMEOUT) -> 
         raise SourceError(f"only http and https URLs can be imported, not {url!r}")
     opener = urllib.request.build_opener(_HttpOnlyRedirects)
     suffix = Path(urlsplit(url).path).suffix
-    with opener.open(url, timeout=timeout) as response:
-        declared = response.headers.get("Content-Length")
-        if declared and declared.isdigit() and int(declared) > max_bytes:
-            raise SourceError(f"{url} is {int(declared):,} bytes, over the {max_bytes:,} limit")
-        return _save(response, suffix, max_bytes)
+    deadline = time.monotonic() + timeout
+    try:
+        with opener.open(url, timeout=timeout) as response:
+            declared = response.headers.get("Content-Length")
+            if declared and declared.isdigit() and int(declared) > max_bytes:
+                raise SourceError(f"{url} is {int(declared):,} bytes, over the {max_bytes:,} limit")
+            return _save(response, suffix, max_bytes, deadline)
+    except TimeoutError as problem:
+        raise SourceError(f"{url} timed out (no data for {timeout:g} s)") from problem
+    except urllib.error.URLError as problem:
+        if isinstance(problem.reason, TimeoutError):
+            raise SourceError(f"{url} timed out (no answer for {timeout:g} s)") from problem
+        raise
 
 
-def _save(response: IO[bytes], suffix: str, max_bytes: int) -> Path:
-    """Copy a response to a temporary file, stopping once it passes the limit."""
+def _save(response: IO[bytes], suffix: str, max_bytes: int, deadline: float = math.inf) -> Path:
+    """Copy a response to a temporary file, stopping once it passes the size or the time limit."""
     handle, name = tempfile.mkstemp(prefix="salaries-", suffix=suffix)
     total = 0
-    with os.fdopen(handle, "wb") as out:
-        while chunk := response.read(1 << 16):
-            total += len(chunk)
-            if total > max_bytes:
-                out.close()
-                os.unlink(name)
-                raise SourceError(f"download passed the {max_bytes:,} byte limit")
-            out.write(chunk)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            while chunk := response.read(1 << 16):
+                total += len(chunk)
+                if total > max_bytes:
+                    raise SourceError(f"download passed the {max_bytes:,} byte limit")
+                if time.monotonic() > deadline:
+                    raise SourceError(f"download timed out: {total:,} bytes read before the time limit")
+                out.write(chunk)
+    except BaseException:
+        os.unlink(name)
+        raise
     return Path(name)
 
 
 @contextmanager
-def local_copy(path_or_url: str) -> Iterator[Path]:
+def local_copy(path_or_url: str, timeout: float = TIMEOUT) -> Iterator[Path]:
     """A local path for a path or an http(s) URL; a downloaded copy is deleted afterwards."""
     if urlsplit(path_or_url).scheme not in SCHEMES:
         yield Path(path_or_url)
         return
-    path = fetch(path_or_url)
+    path = fetch(path_or_url, timeout=timeout)
     try:
         yield path
     finally:
@@ -112,7 +128,11 @@ def _csv_rows(handle: IO[str]) -> Iterator[Record]:
 
 def _json_rows(handle: IO[str]) -> Iterator[Record]:
     """One JSON object per line; blank lines are skipped, anything else is reported."""
-    for number, line in enumerate(handle, start=1):
+    number = 0
+    while line := handle.readline(MAX_LINE + 1):
+        number += 1
+        if len(line) > MAX_LINE:
+            raise SourceError(f"line {number} is over the {MAX_LINE:,} character line limit")
         if not line.strip():
             continue
         try:

@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any, Protocol
 
 from service.salaries.checks import SENIORITIES
+from service.salaries.regions import ALL, REGIONS, region_of
 from service.salaries.roles import CATEGORIES
 
 QUARTILES = (("p25", 0.25), ("p50", 0.50), ("p75", 0.75))
@@ -56,40 +57,79 @@ def _seniority_key(seniority: str) -> int:
     return SENIORITIES.index(seniority) if seniority in SENIORITIES else len(SENIORITIES)
 
 
-def category_bands(listings: Iterable[Salaried]) -> list[Summary]:
-    """The context's `categories`: one summary per category."""
+def category_bands(listings: Iterable[Salaried], region: str = ALL) -> list[Summary]:
+    """The context's `categories`: one summary per category (of one region)."""
     groups: dict[str, list[float]] = defaultdict(list)
     for item in listings:
         groups[item.category].append(item.salary_annual_usd)
-    return [{"category": c, **summarise(groups[c])} for c in sorted(groups, key=_category_key)]
+    return [{"category": c, **summarise(groups[c]), "region": region} for c in sorted(groups, key=_category_key)]
 
 
 def role_bands(listings: Iterable[Salaried], category_summaries: Iterable[Summary],
-               threshold: int) -> list[Summary]:
+               threshold: int, region: str = ALL) -> list[Summary]:
     """The context's `bands`: role × seniority, with the category's figures below the threshold."""
     by_category = {s["category"]: s for s in category_summaries}
     groups: dict[tuple[str, str, str], list[float]] = defaultdict(list)
     for item in listings:
         groups[(item.category, item.role, item.seniority)].append(item.salary_annual_usd)
     keys = sorted(groups, key=lambda k: (_category_key(k[0]), k[1], _seniority_key(k[2])))
-    return [_band(key, summarise(groups[key]), by_category[key[0]], threshold) for key in keys]
+    return [_band(key, summarise(groups[key]), by_category[key[0]], threshold, region) for key in keys]
 
 
-def _band(key: tuple[str, str, str], own: Summary, category: Summary, threshold: int) -> Summary:
+def _band(key: tuple[str, str, str], own: Summary, category: Summary, threshold: int, region: str) -> Summary:
     """One band: its own quartiles when n reaches the threshold, else its category's (n stays its own)."""
     own_band = own["n"] >= threshold
     figures = own if own_band else category
     quartiles = {name: figures[name] for name, _ in QUARTILES}
     return {"category": key[0], "role": key[1], "seniority": key[2], "n": own["n"],
-            **quartiles, "own_band": own_band}
+            **quartiles, "own_band": own_band, "region": region}
+
+
+def country_of(item: Salaried) -> str | None:
+    """A listing's country, if the row carries one (test stand-ins may not)."""
+    return getattr(item, "country", None)
+
+
+def _year_of(item: Salaried) -> int | None:
+    """The year a listing was posted, if the row carries its date."""
+    posted = getattr(item, "posted_at", None)
+    return posted.year if posted else None
+
+
+def region_statistics(items: list[Salaried], threshold: int) -> list[dict[str, Any]]:
+    """The context's `regions`: per region its listings, share of all, overall summary, categories and bands;
+    a listing without a country is in none of them (only in All)."""
+    result = []
+    for region in REGIONS:
+        subset = [i for i in items if region_of(country_of(i)) == region]
+        categories = category_bands(subset, region)
+        result.append({
+            "region": region, "listings": len(subset), "share": len(subset) / len(items) if items else None,
+            "overall": summarise(i.salary_annual_usd for i in subset),
+            "categories": categories, "bands": role_bands(subset, categories, threshold, region),
+        })
+    return result
+
+
+def yearly(items: list[Salaried]) -> list[dict[str, Any]]:
+    """The context's `years`: every posting year in the window with its n and median (All regions)."""
+    groups: dict[int, list[float]] = defaultdict(list)
+    for item in items:
+        if (year := _year_of(item)) is not None:
+            groups[year].append(item.salary_annual_usd)
+    return [{"year": y, **summarise(groups[y])} for y in sorted(groups)]
 
 
 def guide_statistics(listings: Iterable[Salaried], threshold: int) -> dict[str, Any]:
-    """`listings_analysed`, `categories` and `bands` from one pass over the listings."""
+    """`listings_analysed`, `overall`, `categories`, `bands` (All regions), `regions` and `years`."""
     items = list(listings)
     categories = category_bands(items)
-    return {"listings_analysed": len(items), "categories": categories,
-            "bands": role_bands(items, categories, threshold)}
+    regional = region_statistics(items, threshold)
+    return {"listings_analysed": len(items), "overall": summarise(i.salary_annual_usd for i in items),
+            "categories": categories, "bands": role_bands(items, categories, threshold),
+            "regions": regional,
+            "listings_without_country": len(items) - sum(r["listings"] for r in regional),
+            "years": yearly(items)}
 
 
 def months_before(day: date, months: int) -> date:

@@ -26,6 +26,7 @@ from service.admin import auth, chart, dashboard, queue_health
 from service.admin.forms import LoginForm, LogoutForm
 from service.export import filters, stream
 from service.extensions import db, limiter
+from service.sync import status as sync_status
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -99,7 +100,7 @@ def index() -> ResponseReturnValue:
     beats = heartbeat.summary(probes.redis_connection())
     return render_template("admin/dashboard.html", figures=figures, chart=chart.build(figures.days),
                            health=queue_health.health(), beats=beats, logout_form=LogoutForm(),
-                           layouts=filters.LAYOUTS)
+                           layouts=filters.LAYOUTS, sync=sync_status.tools())
 
 
 @bp.get("/subscribers.csv")
@@ -114,8 +115,10 @@ def export() -> ResponseReturnValue:
     db.session.commit()
     chunks = stream.recorded(record.id, stream.lines(query, current_app.config["EXPORT_BATCH_SIZE"]))
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    # The file of addresses a spreadsheet would run as formulas says so in its name (docs/marketing.md).
+    part = "-formula-addresses-do-not-open-in-a-spreadsheet" if query.formula_rows == "only" else ""
     return Response(stream_with_context(chunks), mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="subscribers-{query.layout}-{stamp}.csv"',
+        "Content-Disposition": f'attachment; filename="subscribers-{query.layout}{part}-{stamp}.csv"',
         "X-Content-Type-Options": "nosniff",
     })
 

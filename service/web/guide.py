@@ -12,6 +12,7 @@ from service import metrics, signup, storage, tracking
 from service.extensions import db, limiter
 from service.forms import GuideForm
 from service.guide import editions
+from service.guide import landing as holdings
 from service.models import GuideRequest, RequestStatus
 from service.models.guides import new_token
 
@@ -32,7 +33,7 @@ def landing() -> ResponseReturnValue:
     if request.method == "GET":
         tracking.count_view("landing")
         db.session.commit()
-    return render_template("landing.html", form=form, year=editions.current_year())
+    return render_template("landing.html", form=form, year=editions.current_year(), holds=holdings.facts())
 
 
 @bp.post("/guide")

@@ -9,6 +9,7 @@ from service import links, outbox
 from service.extensions import csrf
 from service.models import Subscriber
 from service.newsletter import consent, subscription, wording
+from service.sync import push
 
 bp = Blueprint("newsletter", __name__, url_prefix="/newsletter")
 # No CSRF token and no cookie here: the signed token in the URL is the proof (RFC 8058 one-click posts bare).
@@ -54,7 +55,9 @@ def unsubscribe_post(signed: str) -> ResponseReturnValue:
     if subscriber is None:  # erased: nothing will ever be sent, which is what was asked
         return render_template("newsletter/unsubscribed.html", signed=None)
     one_click = request.form.get("List-Unsubscribe") == "One-Click"
-    subscription.unsubscribe(subscriber, _visit(), one_click=one_click)
+    left = subscription.unsubscribe(subscriber, _visit(), one_click=one_click)
+    if left:
+        push.unsubscribed(subscriber)
     outbox.commit()
     return render_template("newsletter/unsubscribed.html", signed=signed, button=wording.RESUBSCRIBE_BUTTON)
 
