@@ -9,7 +9,7 @@ run status: export SALARYGUIDE_INSTANCE_PATH ?= $(CURDIR)/instance
 run status: export SALARYGUIDE_WORKERS ?= 1
 run status: export SALARYGUIDE_FEED_URL ?= $(CURDIR)/data/feeds/jobposting.html
 
-.PHONY: run status test install install-test db sample bench lint lock clean
+.PHONY: run status test install install-test db sample bench cluster lint lock clean deploy-check
 
 run: install db sample ## Install, migrate, load the sample data, then start Redis, web, workers, scheduler and mail sink
 	@echo "Starting on http://127.0.0.1:8000 (Ctrl-C stops everything)"
@@ -44,6 +44,13 @@ lock: install-test ## Pin every dependency again from pyproject.toml (uv), for `
 	$(VENV)/bin/pip install -q uv
 	$(VENV)/bin/uv pip compile -q pyproject.toml --python-version 3.11 -o requirements/run.lock
 	$(VENV)/bin/uv pip compile -q pyproject.toml --extra test --python-version 3.11 -o requirements/test.lock
+
+cluster: install-test ## A benchmark: 2 gunicorn nodes (then 1) behind nginx, 3 workers, scheduler, a bucket; load through nginx
+	@scripts/install-system.sh --bench
+	$(VENV)/bin/python -m bench.cluster
+
+deploy-check: install-test ## Check deploy/ statically: systemd-analyze verify, nginx -t, compose schema, hadolint
+	$(VENV)/bin/python scripts/deploy_check.py
 
 lint:
 	$(VENV)/bin/ruff check service workers pdf tests bench

@@ -12,16 +12,16 @@ TEST_PACKAGES=(
   postgresql                                          # the second database engine the tests run on
   chromium                                            # the visitor's browser, driven by Playwright
   fonts-dejavu-core
+  nginx-light openssl systemd                          # `make deploy-check` (nginx -t, systemd-analyze verify)
 )
 BENCH_PACKAGES=(
   wrk                                                 # load generator for `make bench`
-  nginx-light                                         # the download yardstick (Debian may start it on :80; the bench runs its own)
 )
 
 packages=("${RUN_PACKAGES[@]}")
 case "${1:-}" in
   --test) packages+=("${TEST_PACKAGES[@]}") ;;
-  --bench) packages+=("${TEST_PACKAGES[@]}" "${BENCH_PACKAGES[@]}") ;;
+  --bench) packages+=("${TEST_PACKAGES[@]}" "${BENCH_PACKAGES[@]}") ;;  # nginx comes with the test packages
 esac
 
 missing=()

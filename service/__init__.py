@@ -30,14 +30,16 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         hops = int(settings["PROXY_HOPS"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
 
-    from service import admin, database, logs, mail, newsletter, outbox, storage, sync
+    from service import admin, database, logs, mail, metrics, newsletter, outbox, storage, sync
     from service.extensions import csrf, limiter
     from service.web import admin as admin_views
     from service.web import delivery as delivery_views
     from service.web import errors, guide, headers, hooks
+    from service.web import health as health_views
     from service.web import newsletter as newsletter_views
 
     logs.init_app(app)
+    metrics.init_app(app)
     database.init_app(app)
     outbox.init_app(app)
     BREAKER.pause = float(app.config["REDIS_BREAKER_SECONDS"])
@@ -54,6 +56,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(admin_views.bp)
     app.register_blueprint(delivery_views.bp)
     app.register_blueprint(newsletter_views.bp)
+    app.register_blueprint(health_views.bp)
     app.register_blueprint(hooks.bp)
     _register_commands(app)
     return app

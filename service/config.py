@@ -20,7 +20,10 @@ DEFAULTS: dict[str, Any] = {
     "INSTANCE_PATH": str(ROOT / "instance"),
     "DATABASE_URL": None,  # default: SQLite in the instance folder
     "REDIS_URL": "redis://127.0.0.1:6380/0",  # the Redis `make run` starts (scripts/redis.conf)
-    "PDF_STORE": None,  # default: <instance>/pdfs
+    "PDF_STORE": None,  # default: <instance>/pdfs; or s3://bucket/prefix for an S3-compatible bucket
+    "S3_ENDPOINT_URL": "",  # with an s3:// store: the endpoint of a non-AWS service (MinIO, …); empty: AWS
+    "S3_REGION": "",  # with an s3:// store: the bucket's region; empty: boto3's default
+    "PDF_URL_TTL": 300,  # with an s3:// store: seconds a presigned download URL works
     "PROXY_HOPS": 0,  # proxies in front that set X-Forwarded-For/-Proto (1 behind nginx); 0 trusts none
     "ACCEL_REDIRECT": "",  # behind nginx: the internal location serving PDF_STORE (docs/operations.md)
     "BRAND_NAME": "RemNavi",
@@ -53,6 +56,8 @@ DEFAULTS: dict[str, Any] = {
     "SWEEP_INTERVAL": 60,  # seconds between sweeps for stuck requests
     "DATABASE_TIMEOUT": 3,  # seconds to connect to PostgreSQL before a request answers 503
     "LOG_LEVEL": "INFO",
+    "METRICS_ACCESS": "loopback",  # who may read /metrics: "loopback" (a local scraper) or "token" (ADMIN_TOKEN)
+    "LOG_FORMAT": "text",  # "json": one JSON object per line with the request or job id, for log shippers
     "SQL_ECHO": False,
     # Email and the newsletter (service/mail, service/newsletter).
     "PUBLIC_URL": "http://127.0.0.1:8000",  # links in emails are built from this, never from a request's host

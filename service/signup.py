@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from service import outbox
+from service import metrics, outbox
 from service.extensions import db
 from service.guide import editions, rendering
 from service.mail import delivery
@@ -39,10 +39,12 @@ def submit(signup: Signup, visit: Visit, *, year: int, brand: str) -> GuideReque
     request = GuideRequest(subscriber=subscriber, edition_year=year, personal=signup.personal)
     db.session.add(request)
     db.session.flush()
-    if not _ready_at_once(request):
+    ready = _ready_at_once(request)
+    if not ready:
         rendering.queue_render(request)
     _emails(request, opt_in)
     outbox.commit()
+    metrics.SIGNUPS.labels("instant" if ready else "queued").inc()
     return request
 
 

@@ -1,4 +1,8 @@
-"""A content-addressed PDF store: a file is named by its SHA-256 and is never partial."""
+"""A content-addressed PDF store: a file is named by its SHA-256 and is never partial.
+
+Two kinds share one interface (`check`, `exists`, `put`, `read`): a folder (the default) and an
+S3-compatible bucket when SALARYGUIDE_PDF_STORE is s3://bucket/prefix (service/objectstore.py).
+"""
 
 from __future__ import annotations
 
@@ -6,10 +10,27 @@ import hashlib
 import os
 import tempfile
 from pathlib import Path
+from typing import Protocol
 
 from flask import Flask, Response, current_app, send_file
 
 _HEX64 = frozenset("0123456789abcdef")
+
+
+def digest_path(sha256: str) -> str:
+    """<first two hex digits>/<sha256>.pdf, for a well-formed digest only."""
+    if len(sha256) != 64 or not set(sha256) <= _HEX64:
+        raise ValueError("not a SHA-256 hex digest")
+    return f"{sha256[:2]}/{sha256}.pdf"
+
+
+class Store(Protocol):
+    """What rendering, editions and readiness use of a store."""
+
+    def check(self) -> str: ...
+    def exists(self, sha256: str) -> bool: ...
+    def put(self, data: bytes) -> str: ...
+    def read(self, sha256: str) -> bytes: ...
 
 
 class PdfStore:
@@ -20,9 +41,19 @@ class PdfStore:
 
     def path_for(self, sha256: str) -> Path:
         """Where the PDF with this digest lives (whether or not it exists)."""
-        if len(sha256) != 64 or not set(sha256) <= _HEX64:
-            raise ValueError("not a SHA-256 hex digest")
-        return self.root / sha256[:2] / f"{sha256}.pdf"
+        return self.root / digest_path(sha256)
+
+    def read(self, sha256: str) -> bytes:
+        """The stored PDF's bytes."""
+        return self.path_for(sha256).read_bytes()
+
+    def check(self) -> str:
+        """"ok" when the store's folder is there and writable, else why not."""
+        if not self.root.is_dir():
+            return f"missing: {self.root} is not a folder"
+        if not os.access(self.root, os.W_OK | os.X_OK):
+            return f"not writable: {self.root}"
+        return "ok"
 
     def exists(self, sha256: str) -> bool:
         """Whether the PDF is stored."""
@@ -51,24 +82,40 @@ class PdfStore:
 
 
 def init_app(app: Flask) -> None:
-    """Make the app's store, rooted at SALARYGUIDE_PDF_STORE."""
-    app.extensions["pdf_store"] = PdfStore(app.config["PDF_STORE"])
+    """Make the app's store from SALARYGUIDE_PDF_STORE: a folder, or s3://bucket/prefix."""
+    location = app.config["PDF_STORE"]
+    if location.startswith("s3://"):
+        from service.objectstore import S3Store
+
+        app.extensions["pdf_store"] = S3Store.from_config(app.config)
+        return
+    app.extensions["pdf_store"] = PdfStore(location)
+    Path(location).mkdir(parents=True, exist_ok=True)
 
 
-def store() -> PdfStore:
-    """The current app's PDF store."""
+def store() -> Store:
+    """The current app's PDF store: a PdfStore, or an S3Store for s3:// (service/objectstore.py)."""
     return current_app.extensions["pdf_store"]
 
 
 def send_pdf(sha256: str, download_name: str) -> Response:
     """A stored PDF as an attachment: by the web server when it is set up for it, else streamed by Flask.
 
+    With a bucket the answer is a redirect to a presigned URL that expires after SALARYGUIDE_PDF_URL_TTL.
     Behind nginx, SALARYGUIDE_ACCEL_REDIRECT names an internal location that maps to the store; the app
     answers with headers only and nginx sends the file (with its own ETag and ranges), several times
     faster than Python can (docs/benchmarks.md).
     """
-    prefix = current_app.config["ACCEL_REDIRECT"]
-    path = store().path_for(sha256)
+    prefix, found = current_app.config["ACCEL_REDIRECT"], store()
+    if not isinstance(found, PdfStore):  # a bucket: the visitor fetches it by a short-lived presigned URL
+        from service.objectstore import S3Store
+
+        assert isinstance(found, S3Store)
+        response = Response(status=302)
+        response.headers["Location"] = found.url(sha256, download_name, current_app.config["PDF_URL_TTL"])
+        response.headers["Cache-Control"] = "private, no-store"
+        return response
+    path = found.path_for(sha256)
     if prefix:
         response = Response(status=200, mimetype="application/pdf")
         response.headers["X-Accel-Redirect"] = f"{prefix.rstrip('/')}/{sha256[:2]}/{sha256}.pdf"

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import update
 
+from service import metrics
 from service.export import cells, query
 from service.export.filters import ExportQuery
 from service.export.layouts import LAYOUTS
@@ -61,6 +62,7 @@ def start(actor: str, export: ExportQuery) -> ExportRecord:
 def recorded(record_id: int, chunks: Generator[str, None, int]) -> Iterator[str]:
     """Pass the chunks through, then write the row count on the export record once the stream has ended."""
     rows = yield from chunks
+    metrics.EXPORT_ROWS.inc(rows)
     db.session.execute(
         update(ExportRecord).where(ExportRecord.id == record_id).values(row_count=rows, finished_at=datetime.now(UTC))
     )

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 import pdf
-from service import outbox, storage
+from service import metrics, outbox, storage
 from service.extensions import db
 from service.guide import context as guide_context
 from service.models import GuideRequest, OutboxMessage, RenderedPdf, RequestStatus
@@ -81,6 +81,7 @@ def _ensure(year: int, inputs: dict[str, Any] | None, make: Callable[[], bytes],
     started = time.perf_counter()
     data = make()
     elapsed_ms = int((time.perf_counter() - started) * 1000)
+    metrics.rendered(inputs, elapsed_ms / 1000)
     sha256 = storage.store().put(data)
     log.info("rendered %s: %d bytes in %d ms", key[:12], len(data), elapsed_ms)
     return _record(found, key, sha256, data, elapsed_ms, pages)
@@ -89,7 +90,7 @@ def _ensure(year: int, inputs: dict[str, Any] | None, make: Callable[[], bytes],
 def _merged(year: int, personal: dict[str, Any], base: RenderedPdf) -> bytes:
     """The personal guide: the reader's insert drawn over the personal base's placeholder pages."""
     insert = pdf.render_personal_insert(guide_context.build(year, personal=personal))
-    return pdf.merge_personal(storage.store().path_for(base.sha256).read_bytes(), insert)
+    return pdf.merge_personal(storage.store().read(base.sha256), insert)
 
 
 def _record(found: RenderedPdf | None, key: str, sha256: str, data: bytes, elapsed_ms: int,

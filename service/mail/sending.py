@@ -10,7 +10,7 @@ from flask import current_app
 from rq.job import Job
 from sqlalchemy import and_, or_, select, update
 
-from service import outbox
+from service import metrics, outbox
 from service.extensions import db, rq
 from service.mail import messages, smtp
 from service.mail.addresses import UnsafeAddress
@@ -79,6 +79,7 @@ def _finish(row: SentEmail, status: EmailStatus, error: str | None) -> str:
     """Record the outcome and commit."""
     row.status, row.error = status, error
     db.session.commit()
+    metrics.email(status.value)
     log.info("email %s (%s): %s%s", row.id, row.key, status.value, f" ({error})" if error else "")
     return status.value
 
@@ -89,6 +90,7 @@ def _release(row: SentEmail, exc: BaseException) -> None:
     row.status = EmailStatus.FAILED if exhausted else EmailStatus.PENDING
     row.error = f"{type(exc).__name__}: {exc}"[:500]
     db.session.commit()
+    metrics.email("failed" if exhausted else "retry")
     log.warning("email %s attempt %s failed: %s", row.id, row.attempts, row.error)
 
 

@@ -20,6 +20,8 @@ from flask.typing import ResponseReturnValue
 from flask_login import login_user, logout_user
 from flask_wtf.csrf import CSRFError
 
+from service import health as probes
+from service import heartbeat
 from service.admin import auth, chart, dashboard, queue_health
 from service.admin.forms import LoginForm, LogoutForm
 from service.export import filters, stream
@@ -95,9 +97,10 @@ def logout() -> ResponseReturnValue:
 def index() -> ResponseReturnValue:
     """The dashboard."""
     figures = dashboard.figures(current_app.config["DASHBOARD_DAYS"])
+    beats = heartbeat.summary(probes.redis_connection())
     return render_template("admin/dashboard.html", figures=figures, chart=chart.build(figures.days),
-                           health=queue_health.health(), logout_form=LogoutForm(), layouts=filters.LAYOUTS,
-                           sync=sync_status.tools())
+                           health=queue_health.health(), beats=beats, logout_form=LogoutForm(),
+                           layouts=filters.LAYOUTS, sync=sync_status.tools())
 
 
 @bp.get("/subscribers.csv")

@@ -8,7 +8,7 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
-from service import signup, storage, tracking
+from service import metrics, signup, storage, tracking
 from service.extensions import db, limiter
 from service.forms import GuideForm
 from service.guide import editions
@@ -44,8 +44,10 @@ def submit() -> ResponseReturnValue:
         abort(415)
     form, year = GuideForm(), editions.current_year()
     if not form.validate_for(year):
+        metrics.SIGNUPS.labels("invalid").inc()
         return render_template("landing.html", form=form, year=year), 422
     if form.is_bot():
+        metrics.SIGNUPS.labels("bot").inc()
         return redirect(url_for("guide.thanks", token=new_token()), 303)
     guide = signup.submit(
         signup.Signup(email=form.email.data, newsletter=form.newsletter.data, personal=form.personal()),
