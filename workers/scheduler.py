@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
 import time
 from collections.abc import Mapping
 from typing import Any
@@ -14,7 +15,7 @@ from redis.exceptions import RedisError
 from rq.cron import CronScheduler
 
 import pdf
-from service import outbox, schedules
+from service import heartbeat, outbox, schedules
 from service.extensions import rq
 from service.guide import context, editions
 
@@ -26,6 +27,7 @@ cli = AppGroup("scheduler", help="The one process that runs the schedules.")
 def run_command() -> None:
     """Run the cron scheduler in the foreground until interrupted, after catching up on missed runs."""
     _in_configured_zone()
+    heartbeat.keep_beating("scheduler", f"{socket.gethostname()}-{os.getpid()}", rq.get_queue("default").connection)
     delay = 1.0
     while True:
         try:

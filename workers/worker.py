@@ -15,7 +15,7 @@ from rq.job import Job
 from rq.queue import Queue
 from rq.timeouts import JobTimeoutException, UnixSignalDeathPenalty
 
-from service import outbox
+from service import heartbeat, outbox
 from service.extensions import db, rq
 from service.guide import rendering
 
@@ -112,4 +112,5 @@ def run_command(queues: tuple[str, ...], burst: bool) -> None:
     log.info("worker warmed up, listening on %s", ", ".join(q.name for q in worker.queues))
     # With the scheduler part on, a worker moves retries due after their back-off (and jobs enqueued for
     # later) back onto their queues; RQ lets one worker at a time hold that role.
+    heartbeat.keep_beating("worker", worker.name, worker.connection)  # /readyz and the dashboard show it
     worker.work(burst=burst, with_scheduler=True)
