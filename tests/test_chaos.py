@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -82,8 +83,10 @@ def test_a_work_horse_killed_mid_render_is_retried_and_the_request_ends_ready(tm
         stack.start_web()
         stack.start_worker()
         worker = stack.processes["worker"].pid
-        wait_until(lambda: "worker warmed up" in stack.logs(), timeout=90, what="the worker's warm-up")
-        before = _children(worker)  # RQ's own scheduler process, if it holds the role
+        # The worker's one long-lived child is RQ's scheduler process: every other child is a work horse.
+        started = wait_until(lambda: re.search(r"Scheduler for .* started with PID (\d+)", stack.logs()),
+                             timeout=90, what="the worker's warm-up and its scheduler")
+        before = {int(started.group(1))}
         visitor = Visitor(stack.url)
         # No personal base is stored yet, so this job renders the whole guide first: seconds to catch it in.
         thanks = visitor.submit(email="killed@example.com", **PERSONAL)
