@@ -95,7 +95,7 @@ class Site:
         return web, url
 
     def worker(self, *queues: str) -> Process:
-        """The warm forking worker, as the Procfile starts it."""
+        """The warm forking worker, as scripts/supervisord.conf starts it."""
         worker = Process("worker", [str(BIN / "flask"), "--app", "wsgi", "worker", "run", *queues], self.env, self.dir)
         self.run.stack.callback(worker.stop)
         return worker.start()

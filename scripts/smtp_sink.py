@@ -20,7 +20,7 @@ def main() -> None:
     settings = config.load()
     url = urlsplit(settings["SMTP_URL"])
     if url.scheme != "smtp" or url.hostname not in LOOPBACK:
-        # A real relay is configured: nothing to do, but stay up so honcho keeps the other processes running.
+        # A real relay is configured: nothing to do, but stay up so supervisord does not restart it again and again.
         print(f"SMTP_URL points at {url.hostname}; the local sink is not started", flush=True)
         threading.Event().wait()
     sink.serve(url.hostname, url.port or 25, Path(settings["INSTANCE_PATH"]) / "mail")
