@@ -67,7 +67,7 @@ def main() -> None:
                                   stdout=log, stderr=log)
     try:
         visitor = Visitor(f"http://127.0.0.1:{port}")
-        wait_until(lambda: visitor.get("/")[0] == 200, timeout=120, interval=0.5, what="the web")
+        wait_until(lambda: _answers(visitor), timeout=120, interval=0.5, what="the web")
         pages: list[str] = []
         latencies: list[tuple[float, str]] = []
         lock = threading.Lock()
@@ -141,9 +141,20 @@ def main() -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def _answers(visitor: Visitor) -> bool:
+    try:
+        return visitor.get("/")[0] == 200
+    except OSError:  # refused while supervisord starts it
+        return False
+
+
 def _settled(instance: Path) -> bool:
+    """Every request ended and no delivery email is still waiting to go."""
     counts, _ = _outcome(instance)
-    return not ({"queued", "rendering"} & set(counts))
+    with sqlite3.connect(instance / "salaryguide.db") as connection:
+        waiting = connection.execute("SELECT count(*) FROM sent_emails WHERE status IN ('pending', 'sending')"
+                                     ).fetchone()[0]
+    return not ({"queued", "rendering"} & set(counts)) and waiting == 0
 
 
 def _outcome(instance: Path) -> tuple[dict[str, int], int]:
