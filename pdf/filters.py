@@ -72,11 +72,7 @@ def signed_percent(value: float | None) -> str:
 
 def month_year(value: str | date | None) -> str:
     """An ISO date as "July 2024"."""
-    if value is None:
-        return MISSING
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    return f"{value:%B %Y}"
+    return MISSING if value is None else f"{_as_date(value):%B %Y}"
 
 
 def money_range(low: float | None, high: float | None) -> str:
@@ -104,9 +100,13 @@ def long_date(value: str | date | None) -> str:
     """Format an ISO date or timestamp as "28 November 2026"."""
     if value is None:
         return MISSING
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    value = _as_date(value)
     return f"{value.day} {value:%B %Y}"
+
+
+def _as_date(value: str | date) -> date:
+    """An ISO date or timestamp (a trailing Z allowed) as a date or datetime."""
+    return datetime.fromisoformat(value.replace("Z", "+00:00")) if isinstance(value, str) else value
 
 
 def iso_date(value: str) -> str:

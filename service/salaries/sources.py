@@ -126,15 +126,20 @@ def _csv_rows(handle: IO[str]) -> Iterator[Record]:
         start = reader.line_num + 1
 
 
-def _json_rows(handle: IO[str]) -> Iterator[Record]:
-    """One JSON object per line; blank lines are skipped, anything else is reported."""
+def numbered_lines(handle: IO[str]) -> Iterator[tuple[int, str]]:
+    """Each non-blank line with its number; a line over MAX_LINE fails the whole file."""
     number = 0
     while line := handle.readline(MAX_LINE + 1):
         number += 1
         if len(line) > MAX_LINE:
             raise SourceError(f"line {number} is over the {MAX_LINE:,} character line limit")
-        if not line.strip():
-            continue
+        if line.strip():
+            yield number, line
+
+
+def _json_rows(handle: IO[str]) -> Iterator[Record]:
+    """One JSON object per line; blank lines are skipped, anything else is reported."""
+    for number, line in numbered_lines(handle):
         try:
             fields = json.loads(line)
         except json.JSONDecodeError as problem:

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from service.salaries.sources import MAX_LINE, SourceError
+from service.salaries.sources import MAX_LINE, SourceError, numbered_lines
 
 Record = tuple[int, dict[str, Any] | str]  # (record number, native fields) or (number, why not)
 MAX_DOCUMENT = 200 * 1024 * 1024  # bytes: the download limit, for local files too
@@ -72,13 +72,7 @@ def json_lines(path: Path) -> Iterator[tuple[int, Any]]:
     """(line number, value) per non-blank line; a line over the limit or a cut-off last line fails the feed."""
     _size_checked(path)
     with path.open(encoding="utf-8-sig", newline="") as handle:
-        number = 0
-        while line := handle.readline(MAX_LINE + 1):
-            number += 1
-            if len(line) > MAX_LINE:
-                raise SourceError(f"line {number} is over the {MAX_LINE:,} character line limit")
-            if not line.strip():
-                continue
+        for number, line in numbered_lines(handle):
             try:
                 yield number, json.loads(line)
             except json.JSONDecodeError as problem:
