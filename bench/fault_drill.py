@@ -19,7 +19,7 @@ import urllib.error
 from pathlib import Path
 
 from tests.conftest import SAMPLE
-from tests.services import free_port, wait_until
+from tests.services import children, free_port, wait_until
 from tests.stack import BIN, ROOT, Visitor
 
 PERSONAL = {"role": "Data Scientist", "seniority": "senior", "salary": "90000", "currency": "EUR", "city": "lisbon"}
@@ -36,16 +36,6 @@ def _env(instance: Path, port: int) -> dict[str, str]:
 def _ctl(env: dict[str, str], *args: str) -> str:
     return subprocess.run([str(BIN / "supervisorctl"), "-c", "scripts/supervisord.conf", *args], cwd=ROOT, env=env,
                           capture_output=True, text=True).stdout.strip()
-
-
-def _children(pid: int) -> set[int]:
-    found: set[int] = set()
-    for task in Path(f"/proc/{pid}/task").glob("*"):
-        try:
-            found |= {int(c) for c in (task / "children").read_text().split()}
-        except OSError:
-            continue
-    return found
 
 
 def main() -> None:
@@ -100,10 +90,10 @@ def main() -> None:
             worker = int(_ctl(env, "pid", "worker:worker-0") or 0)
             if worker != seen:  # a (re)started worker: its long-lived children (RQ's scheduler) are not horses
                 time.sleep(3)
-                seen, resident = worker, _children(worker)
-            horses = _children(worker) - resident if worker else set()
+                seen, resident = worker, children(worker)
+            horses = children(worker) - resident if worker else set()
             time.sleep(0.05)
-            for pid in (_children(worker) & horses) if worker else set():
+            for pid in (children(worker) & horses) if worker else set():
                 try:
                     os.kill(pid, signal.SIGKILL)
                     kills += 1

@@ -32,6 +32,17 @@ def wait_until(check, timeout: float = 20.0, interval: float = 0.05, what: str =
     raise TimeoutError(f"{what} not reached within {timeout} s")
 
 
+def children(pid: int) -> set[int]:
+    """The live child processes of `pid`, read from /proc."""
+    found: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found |= {int(c) for c in (task / "children").read_text().split()}
+        except OSError:
+            continue
+    return found
+
+
 class RedisServer:
     """A redis-server process of our own, which a test may stop and start again on the same port."""
 

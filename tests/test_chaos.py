@@ -22,7 +22,7 @@ import pytest
 
 from service.mail import sink
 from tests.conftest import SAMPLE
-from tests.services import PostgresServer, RedisServer, free_port, wait_until
+from tests.services import PostgresServer, RedisServer, children, free_port, wait_until
 from tests.stack import BIN, ROOT, Stack, Visitor
 
 pytestmark = [pytest.mark.chaos, pytest.mark.slow]
@@ -65,17 +65,6 @@ def _all_end_ready(visitor: Visitor, pages: list[str], stack: Stack | Supervised
     assert [_status(visitor, p)["status"] for p in pages] == ["ready"] * len(pages), stack.logs()
 
 
-def _children(pid: int) -> set[int]:
-    """The live child processes of `pid`, read from /proc."""
-    found: set[int] = set()
-    for task in Path(f"/proc/{pid}/task").glob("*"):
-        try:
-            found |= {int(c) for c in (task / "children").read_text().split()}
-        except OSError:
-            continue
-    return found
-
-
 def test_a_work_horse_killed_mid_render_is_retried_and_the_request_ends_ready(tmp_path, redis_alone, smtp_server):
     smtp_server.clear()
     stack = _stack(tmp_path, redis_alone.url, SMTP_URL=smtp_server.url)
@@ -90,7 +79,7 @@ def test_a_work_horse_killed_mid_render_is_retried_and_the_request_ends_ready(tm
         visitor = Visitor(stack.url)
         # No personal base is stored yet, so this job renders the whole guide first: seconds to catch it in.
         thanks = visitor.submit(email="killed@example.com", **PERSONAL)
-        horse = wait_until(lambda: _children(worker) - before, timeout=60, interval=0.02, what="the work horse")
+        horse = wait_until(lambda: children(worker) - before, timeout=60, interval=0.02, what="the work horse")
         for pid in horse:
             os.kill(pid, signal.SIGKILL)
         _all_end_ready(visitor, [thanks], stack)
