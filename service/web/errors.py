@@ -80,7 +80,7 @@ def _database_away(error: Exception) -> ResponseReturnValue:
     """The database is unreachable (restarting, refusing, out of connections): 503 with Retry-After, not a hang."""
     db.session.rollback()
     message = "We are restarting something. Please try again in a few seconds: nothing you sent was lost or kept."
+    retry = {"Retry-After": str(RETRY_AFTER)}
     if request.path.endswith("/status"):
-        body: ResponseReturnValue = ({"error": message}, 503, {"Retry-After": str(RETRY_AFTER)})
-        return body
-    return render_template("error.html", code=503, message=message), 503, {"Retry-After": str(RETRY_AFTER)}
+        return {"error": message}, 503, retry
+    return render_template("error.html", code=503, message=message), 503, retry
