@@ -32,7 +32,7 @@ class QuietQueue(logging.Filter):
     """Keep RQ's INFO lines to one per job, and none for housekeeping that runs every few seconds."""
 
     CHATTER = ("result is kept for", ": Job OK (", "Enqueued job ")
-    HOUSEKEEPING = ("outbox.relay", "retry_stalled", "expire_pending_job", "sweep_stuck")
+    HOUSEKEEPING = ("outbox.relay", "retry_stalled", "expire_pending_job", "sweep_stuck", "retry_due", "pull_listmonk")
 
     def filter(self, record: logging.LogRecord) -> bool:
         if not record.name.startswith("rq.") or record.levelno > logging.INFO:

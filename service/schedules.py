@@ -168,13 +168,12 @@ def refresh_data(period_iso: str) -> str:
 
 
 def _refresh(period: datetime) -> str:
-    """Import each feed in its own transaction; a changed snapshot means the stored edition is stale."""
+    """Import each feed in its own transaction, then render the edition ahead unless it is stored for this data."""
     summary = feeds.refresh(current_app.config)
     if not summary.feeds:
-        return "no feed configured (SALARYGUIDE_FEEDS or SALARYGUIDE_FEED_URL)"
-    text = str(summary)
-    if summary.snapshot_changed:
-        text += "; " + editions.prerender_current()
+        return f"no feed configured (SALARYGUIDE_FEEDS or SALARYGUIDE_FEED_URL); {editions.prerender_current()}"
+    # Always: a no-op when today's edition is stored, a render when the data or the template changed.
+    text = f"{summary}; {editions.prerender_current()}"
     if summary.failed == len(summary.feeds):
         raise RuntimeError(text)  # every feed failed: the run fails and gives its period back for a retry
     return text

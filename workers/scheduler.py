@@ -63,7 +63,9 @@ def _start_up() -> None:
     caught = schedules.catch_up()
     if caught:
         log.info("caught up on missed runs: %s", ", ".join(caught))
-    outbox.add("render", editions.prerender_current, _prerender_id())
+    if not any(run.startswith("refresh-") for run in caught):
+        # A refresh caught up ends by rendering the edition ahead from the data it imported: one render, not two.
+        outbox.add("render", editions.prerender_current, _prerender_id())
     outbox.commit()
 
 
