@@ -9,18 +9,13 @@ from typing import Any
 from service.salaries import checks
 from service.salaries.formats import documents
 from service.salaries.formats.documents import Record, name_of
-from service.salaries.sources import SourceError
 
 INTERVALS = {"1 YEAR": "year", "1 MONTH": "month", "1 WEEK": "week", "1 DAY": "day", "1 HOUR": "hour"}
 
 
 def rows(path: Path, source: str) -> Iterator[Record]:
     """Each listed job of the board, numbered in order, as native fields."""
-    board = documents.load_json(path, "Ashby job board")
-    jobs = board.get("jobs") if isinstance(board, dict) else None
-    if not isinstance(jobs, list):
-        raise SourceError("not an Ashby job board response: no jobs[] list")
-    for number, job in enumerate(jobs, start=1):
+    for number, job in documents.board_jobs(path, "Ashby"):
         yield number, to_native(job, source) if isinstance(job, dict) else "job is not a JSON object"
 
 

@@ -82,6 +82,15 @@ def json_lines(path: Path) -> Iterator[tuple[int, Any]]:
                 yield number, f"unparseable JSON: {problem.msg}"
 
 
+def board_jobs(path: Path, board: str) -> Iterator[tuple[int, Any]]:
+    """(number, job) of each entry of a board API response's jobs[] list; anything else fails the feed."""
+    document = load_json(path, f"{board} jobs")
+    jobs = document.get("jobs") if isinstance(document, dict) else None
+    if not isinstance(jobs, list):
+        raise SourceError(f"not a response of the {board} job board API: no jobs[] list")
+    yield from enumerate(jobs, start=1)
+
+
 def ld_json_blocks(path: Path) -> Iterator[tuple[int, Any]]:
     """(block number, value) of every <script type="application/ld+json"> block of an HTML page."""
     text = _text(path)

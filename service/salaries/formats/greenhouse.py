@@ -10,7 +10,6 @@ from typing import Any
 from service.salaries import checks, paytext
 from service.salaries.formats import documents
 from service.salaries.formats.documents import Record
-from service.salaries.sources import SourceError
 
 REMOTE = re.compile(r"\b(?:remote|anywhere|work from home|distributed|telecommute)\b", re.IGNORECASE)
 CENTS = 100
@@ -18,11 +17,7 @@ CENTS = 100
 
 def rows(path: Path, source: str) -> Iterator[Record]:
     """Each job of the board, numbered in order, as native fields."""
-    board = documents.load_json(path, "Greenhouse jobs")
-    jobs = board.get("jobs") if isinstance(board, dict) else None
-    if not isinstance(jobs, list):
-        raise SourceError("not a Greenhouse Job Board response: no jobs[] list")
-    for number, job in enumerate(jobs, start=1):
+    for number, job in documents.board_jobs(path, "Greenhouse"):
         yield number, to_native(job, source) if isinstance(job, dict) else "job is not a JSON object"
 
 
