@@ -29,6 +29,7 @@ install:
 install-test:
 	@scripts/install-system.sh --test
 	@scripts/install-python.sh test
+	@scripts/install-node.sh
 
 db: install
 	@$(FLASK) db upgrade

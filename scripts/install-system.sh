@@ -13,6 +13,7 @@ TEST_PACKAGES=(
   chromium                                            # the visitor's browser, driven by Playwright
   fonts-dejavu-core
   nginx-light openssl systemd                          # `make deploy-check` (nginx -t, systemd-analyze verify)
+  nodejs openjdk-17-jre-headless                       # axe-core in the browser tests, and v.Nu (vnu-jar) for HTML validity
 )
 BENCH_PACKAGES=(
   wrk                                                 # load generator for `make bench`
@@ -25,6 +26,8 @@ case "${1:-}" in
 esac
 
 missing=()
+# Debian's nodejs leaves npm to its own package; NodeSource's nodejs carries it.
+if [[ " ${packages[*]} " == *" nodejs "* ]] && ! command -v npm >/dev/null; then packages+=(npm); fi
 for pkg in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
 done

@@ -14,6 +14,7 @@ import redis
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
+from playwright.sync_api import Browser, sync_playwright
 from sqlalchemy import create_engine, text
 
 from service import create_app
@@ -23,6 +24,10 @@ from tests.mailbox import Mailbox
 from tests.services import PostgresServer, RedisServer
 
 ENGINES = ["sqlite", "postgresql"]
+CHROMIUM = "/usr/bin/chromium"  # Debian's; Playwright downloads no browser
+# Flags for a closed network (no background connections to refuse) and a root user (no sandbox).
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
 @pytest.fixture(scope="session")
@@ -219,3 +224,12 @@ def mailbox(app: Flask, smtp_server: Mailbox) -> Mailbox:
     smtp_server.clear()
     app.config["SMTP_URL"] = smtp_server.url
     return smtp_server
+
+
+@pytest.fixture
+def browser() -> Iterator[Browser]:
+    """Headless Chromium, driven by Playwright."""
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()

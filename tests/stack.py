@@ -43,9 +43,9 @@ class Stack:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def flask(self, *args: str) -> subprocess.CompletedProcess[str]:
-        """Run a `flask --app wsgi` command to completion."""
-        return subprocess.run([str(BIN / "flask"), "--app", "wsgi", *args], cwd=ROOT, env=self.env,
+    def flask(self, *args: str, input: str | None = None) -> subprocess.CompletedProcess[str]:
+        """Run a `flask --app wsgi` command to completion, `input` on its stdin."""
+        return subprocess.run([str(BIN / "flask"), "--app", "wsgi", *args], cwd=ROOT, env=self.env, input=input,
                               capture_output=True, text=True, check=True, timeout=300)
 
     def start(self, name: str, *command: str) -> None:

@@ -5,17 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
 
-from tests.conftest import SAMPLE
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, SAMPLE  # noqa: F401 (CHROMIUM*: for other modules)
 from tests.services import RedisServer
 from tests.stack import Stack
 
 pytestmark = pytest.mark.slow
-CHROMIUM = "/usr/bin/chromium"
-# Flags for a closed network and a root user (see docs/testing.md).
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
 @pytest.fixture
@@ -30,14 +25,6 @@ def stack(tmp_path: Path):
     yield running
     running.stop()
     redis.stop()
-
-
-@pytest.fixture
-def browser():
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 def test_visitor_fills_the_form_and_the_download_starts(stack: Stack, browser, tmp_path: Path):
