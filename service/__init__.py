@@ -33,8 +33,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from service import admin, database, logs, mail, metrics, newsletter, outbox, storage, sync
     from service.extensions import csrf, limiter
     from service.web import admin as admin_views
+    from service.web import api, embed, embedding, errors, guide, headers, hooks
     from service.web import delivery as delivery_views
-    from service.web import errors, guide, headers, hooks
     from service.web import health as health_views
     from service.web import newsletter as newsletter_views
 
@@ -48,6 +48,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     limiter.init_app(app)
     errors.init_app(app)
     headers.init_app(app)
+    embedding.check_settings(app.config)
     admin.init_app(app)
     mail.init_app(app)
     newsletter.init_app(app)
@@ -58,6 +59,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(newsletter_views.bp)
     app.register_blueprint(health_views.bp)
     app.register_blueprint(hooks.bp)
+    app.register_blueprint(api.bp)
+    app.register_blueprint(embed.bp)
     _register_commands(app)
     return app
 

@@ -29,7 +29,13 @@ DEFAULTS: dict[str, Any] = {
     "BRAND_NAME": "RemNavi",
     "BRAND_URL": "https://remnavi.example",
     "EDITION_YEAR": 2026,
-    "SIGNUP_RATE_LIMIT": "10 per minute;100 per day",
+    "SIGNUP_RATE_LIMIT": "10 per minute;100 per day",  # per IP, shared by POST /guide and the embedded form
+    # Embeds (docs/embedding.md): the site origins that may frame /embed/* and read the API cross-origin, as a
+    # JSON list or separated by spaces; empty: BRAND_URL's origin.
+    "EMBED_ORIGINS": [],
+    "EMBED_FORM_MAX_AGE": 7200,  # seconds an embedded form's signed token works
+    "API_RATE_LIMIT": "120 per minute",  # per IP, on /api/v1/salary-index
+    "API_MAX_AGE": 3600,  # seconds browsers and shared caches may keep an API answer (the data changes daily)
     "MAX_CONTENT_LENGTH": 16 * 1024,  # the form is small; anything larger is refused with 413
     "CSRF_TIME_LIMIT": 3600,
     "WINDOW_MONTHS": 24,  # the guide counts remote listings posted in this many months up to the data date

@@ -13,6 +13,7 @@ MAX_AGE = {
     "download": "DOWNLOAD_LINK_MAX_AGE",
     "confirm": "CONFIRM_LINK_MAX_AGE",
     "unsubscribe": "UNSUBSCRIBE_LINK_MAX_AGE",
+    "embed-form": "EMBED_FORM_MAX_AGE",  # the embedded form's CSRF token (service/web/embedding.py)
 }
 MAX_TOKEN = 400  # no token we make is longer; anything longer is refused before any work
 

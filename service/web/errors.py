@@ -68,7 +68,7 @@ def _http_error(error: HTTPException) -> ResponseReturnValue:
     """Any other HTTP error, as a page (or JSON for the status endpoint)."""
     code = error.code or 500
     message = MESSAGES.get(code, error.description or "Something went wrong.")
-    if request.path.endswith("/status"):
+    if _wants_json():
         return {"error": message}, code
     response = error.get_response()
     response.data = render_template("error.html", code=code, message=message)
@@ -81,6 +81,11 @@ def _database_away(error: Exception) -> ResponseReturnValue:
     db.session.rollback()
     message = "We are restarting something. Please try again in a few seconds: nothing you sent was lost or kept."
     retry = {"Retry-After": str(RETRY_AFTER)}
-    if request.path.endswith("/status"):
+    if _wants_json():
         return {"error": message}, 503, retry
     return render_template("error.html", code=503, message=message), 503, retry
+
+
+def _wants_json() -> bool:
+    """The status endpoint and the API answer errors in JSON, like their other answers."""
+    return request.path.endswith("/status") or request.path.startswith("/api/")

@@ -15,6 +15,7 @@ from service.guide import editions
 from service.guide import landing as holdings
 from service.models import GuideRequest, RequestStatus
 from service.models.guides import new_token
+from service.web import embedding
 
 bp = Blueprint("guide", __name__)
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{32}$")
@@ -37,7 +38,7 @@ def landing() -> ResponseReturnValue:
 
 
 @bp.post("/guide")
-@limiter.limit(_signup_limit, methods=["POST"])
+@limiter.shared_limit(_signup_limit, scope="signup", methods=["POST"])  # with the embedded form
 def submit() -> ResponseReturnValue:
     """Validate the form, record the signup, and send every address to the same kind of page."""
     if request.mimetype not in ("application/x-www-form-urlencoded", "multipart/form-data"):
@@ -102,7 +103,8 @@ def download(token: str) -> ResponseReturnValue:
     guide = _request_or_404(token)
     if not guide.downloadable or guide.pdf_sha256 is None:
         return redirect(url_for("guide.thanks", token=token), 303)
-    response = storage.send_pdf(guide.pdf_sha256, f"Remote-Salary-Guide-{guide.edition_year}.pdf")
+    # The embedded thank-you page starts the download inside its iframe, so the PDF may be framed where it is.
+    response = embedding.framable(storage.send_pdf(guide.pdf_sha256, f"Remote-Salary-Guide-{guide.edition_year}.pdf"))
     if tracking.is_full_download(request, response):
         tracking.record_download(guide)
         db.session.commit()
