@@ -116,7 +116,10 @@ def _served(site: Stack, path: str) -> str:
 def test_every_page_is_accessible_and_valid(site: Stack, ready_guide: str, browser: Browser, shots: Path,
                                             tmp_path: Path):
     pages = {}
-    for name, path in {"landing": "/", "thanks": ready_guide}.items():
+    for name, path in {"landing": "/", "thanks": ready_guide,
+                       "embed-salary-index": "/embed/salary-index?role=Staff%20ML%20Engineer",
+                       "embed-salary-own-band": "/embed/salary-index?role=Senior%20Data%20Scientist",
+                       "embed-guide-form": "/embed/guide-form?role=Senior%20Data%20Scientist"}.items():
         _look(browser, site.url + path, name, shots)
         pages[name] = _served(site, path)
     pages.update(_look(browser, site.url + "/admin/login", "admin-login", shots))
