@@ -33,7 +33,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from service import admin, database, logs, mail, metrics, newsletter, outbox, storage, sync
     from service.extensions import csrf, limiter
     from service.web import admin as admin_views
-    from service.web import api, embed, embedding, errors, guide, headers, hooks
+    from service.web import api, embed, embedding, errors, guide, headers, hooks, pages
     from service.web import delivery as delivery_views
     from service.web import health as health_views
     from service.web import newsletter as newsletter_views
@@ -54,6 +54,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     newsletter.init_app(app)
     sync.init_app(app)
     app.register_blueprint(guide.bp)
+    app.register_blueprint(pages.bp)
     app.register_blueprint(admin_views.bp)
     app.register_blueprint(delivery_views.bp)
     app.register_blueprint(newsletter_views.bp)

@@ -71,7 +71,10 @@ DEFAULTS: dict[str, Any] = {
     "SMTP_STARTTLS": False,  # upgrade a smtp:// connection with STARTTLS before logging in
     "SMTP_TIMEOUT": 10,  # seconds
     "MAIL_FROM": "guide@remnavi.example",  # the sender address; its display name is BRAND_NAME
-    "MAIL_REPLY_TO": None,
+    "MAIL_REPLY_TO": None,  # where replies go; default: MAIL_FROM, so every email has a Reply-To
+    # The sender's postal address, printed at the foot of every email (anti-spam laws ask for one).
+    "MAIL_POSTAL_ADDRESS": "RemNavi, 1 Example Street, 10115 Berlin, Germany",
+    "PRIVACY_CONTACT": None,  # the address /privacy gives for access and erasure; default: MAIL_REPLY_TO
     "DELIVERY_EMAILS_PER_DAY": 3,  # per address, over any 24 hours; past it the guide still downloads
     "CONFIRMATION_EMAILS_PER_DAY": 3,  # per address, over any 24 hours
     "DOWNLOAD_LINK_MAX_AGE": 30 * 86400,  # seconds a download link in an email works
@@ -126,6 +129,8 @@ def load(test_config: dict[str, Any] | None = None, environ: Mapping[str, str] |
     instance = Path(settings["INSTANCE_PATH"])
     settings["DATABASE_URL"] = settings["DATABASE_URL"] or f"sqlite:///{instance / 'salaryguide.db'}"
     settings["PDF_STORE"] = settings["PDF_STORE"] or str(instance / "pdfs")
+    settings["MAIL_REPLY_TO"] = settings["MAIL_REPLY_TO"] or settings["MAIL_FROM"]
+    settings["PRIVACY_CONTACT"] = settings["PRIVACY_CONTACT"] or settings["MAIL_REPLY_TO"]
     return settings
 
 

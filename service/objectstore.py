@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from service.storage import digest_path
+from service.storage import MEDIA_TYPES, digest_path
 
 KNOWN_LIMIT = 10_000  # digests remembered per process
 # Probes and renders should not hang on an unreachable endpoint.
@@ -42,9 +42,9 @@ class S3Store:
                               region_name=config["S3_REGION"] or None, config=CLIENT_CONFIG)
         return cls(config["PDF_STORE"], client)
 
-    def key_for(self, sha256: str) -> str:
-        """The object key of the PDF with this digest."""
-        return "/".join(part for part in (self.prefix, digest_path(sha256)) if part)
+    def key_for(self, sha256: str, suffix: str = ".pdf") -> str:
+        """The object key of the file with this digest."""
+        return "/".join(part for part in (self.prefix, digest_path(sha256, suffix)) if part)
 
     def check(self) -> str:
         """"ok" when the bucket answers, else why not."""
@@ -56,38 +56,39 @@ class S3Store:
             return f"unreachable: {type(exc).__name__}"
         return "ok"
 
-    def exists(self, sha256: str) -> bool:
-        """Whether the PDF is stored (remembered once seen: objects are only ever added)."""
-        if sha256 in self._known:
+    def exists(self, sha256: str, suffix: str = ".pdf") -> bool:
+        """Whether the file is stored (remembered once seen: objects are only ever added)."""
+        key = self.key_for(sha256, suffix)
+        if key in self._known:
             return True
         try:
-            self.client.head_object(Bucket=self.bucket, Key=self.key_for(sha256))
+            self.client.head_object(Bucket=self.bucket, Key=key)
         except ClientError as exc:
             if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
                 return False
             raise
-        self._remember(sha256)
+        self._remember(key)
         return True
 
-    def _remember(self, sha256: str) -> None:
+    def _remember(self, key: str) -> None:
         if len(self._known) >= KNOWN_LIMIT:
             self._known.clear()
-        self._known.add(sha256)
+        self._known.add(key)
 
-    def put(self, data: bytes) -> str:
+    def put(self, data: bytes, suffix: str = ".pdf") -> str:
         """Store the bytes under their digest (one atomic PUT, checked by MD5) and return the digest."""
         sha256 = hashlib.sha256(data).hexdigest()
-        if self.exists(sha256):
+        if self.exists(sha256, suffix):
             return sha256
         md5 = base64.b64encode(hashlib.md5(data).digest()).decode()  # noqa: S324 (S3's integrity header)
-        self.client.put_object(Bucket=self.bucket, Key=self.key_for(sha256), Body=data, ContentMD5=md5,
-                               ContentType="application/pdf", Metadata={"sha256": sha256})
-        self._remember(sha256)
+        self.client.put_object(Bucket=self.bucket, Key=self.key_for(sha256, suffix), Body=data, ContentMD5=md5,
+                               ContentType=MEDIA_TYPES[suffix], Metadata={"sha256": sha256})
+        self._remember(self.key_for(sha256, suffix))
         return sha256
 
-    def read(self, sha256: str) -> bytes:
-        """The stored PDF's bytes."""
-        return self.client.get_object(Bucket=self.bucket, Key=self.key_for(sha256))["Body"].read()
+    def read(self, sha256: str, suffix: str = ".pdf") -> bytes:
+        """The stored file's bytes."""
+        return self.client.get_object(Bucket=self.bucket, Key=self.key_for(sha256, suffix))["Body"].read()
 
     def url(self, sha256: str, download_name: str, seconds: int) -> str:
         """A presigned GET that works for `seconds` and downloads as an attachment named `download_name`."""

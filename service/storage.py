@@ -2,6 +2,7 @@
 
 Two kinds share one interface (`check`, `exists`, `put`, `read`): a folder (the default) and an
 S3-compatible bucket when SALARYGUIDE_PDF_STORE is s3://bucket/prefix (service/objectstore.py).
+The edition's preview images live beside the PDFs, named the same way with their own suffix (".png").
 """
 
 from __future__ import annotations
@@ -15,22 +16,26 @@ from typing import Protocol
 from flask import Flask, Response, current_app, send_file
 
 _HEX64 = frozenset("0123456789abcdef")
+# The kinds of file the store holds, by suffix, with their media type.
+MEDIA_TYPES = {".pdf": "application/pdf", ".png": "image/png"}
 
 
-def digest_path(sha256: str) -> str:
-    """<first two hex digits>/<sha256>.pdf, for a well-formed digest only."""
+def digest_path(sha256: str, suffix: str = ".pdf") -> str:
+    """<first two hex digits>/<sha256><suffix>, for a well-formed digest and a known suffix only."""
     if len(sha256) != 64 or not set(sha256) <= _HEX64:
         raise ValueError("not a SHA-256 hex digest")
-    return f"{sha256[:2]}/{sha256}.pdf"
+    if suffix not in MEDIA_TYPES:
+        raise ValueError(f"not a stored kind of file: {suffix!r}")
+    return f"{sha256[:2]}/{sha256}{suffix}"
 
 
 class Store(Protocol):
     """What rendering, editions and readiness use of a store."""
 
     def check(self) -> str: ...
-    def exists(self, sha256: str) -> bool: ...
-    def put(self, data: bytes) -> str: ...
-    def read(self, sha256: str) -> bytes: ...
+    def exists(self, sha256: str, suffix: str = ".pdf") -> bool: ...
+    def put(self, data: bytes, suffix: str = ".pdf") -> str: ...
+    def read(self, sha256: str, suffix: str = ".pdf") -> bytes: ...
 
 
 class PdfStore:
@@ -39,13 +44,13 @@ class PdfStore:
     def __init__(self, root: str | Path) -> None:
         self.root = Path(root)
 
-    def path_for(self, sha256: str) -> Path:
-        """Where the PDF with this digest lives (whether or not it exists)."""
-        return self.root / digest_path(sha256)
+    def path_for(self, sha256: str, suffix: str = ".pdf") -> Path:
+        """Where the file with this digest lives (whether or not it exists)."""
+        return self.root / digest_path(sha256, suffix)
 
-    def read(self, sha256: str) -> bytes:
-        """The stored PDF's bytes."""
-        return self.path_for(sha256).read_bytes()
+    def read(self, sha256: str, suffix: str = ".pdf") -> bytes:
+        """The stored file's bytes."""
+        return self.path_for(sha256, suffix).read_bytes()
 
     def check(self) -> str:
         """"ok" when the store's folder is there and writable, else why not."""
@@ -55,19 +60,19 @@ class PdfStore:
             return f"not writable: {self.root}"
         return "ok"
 
-    def exists(self, sha256: str) -> bool:
-        """Whether the PDF is stored."""
-        return self.path_for(sha256).is_file()
+    def exists(self, sha256: str, suffix: str = ".pdf") -> bool:
+        """Whether the file is stored."""
+        return self.path_for(sha256, suffix).is_file()
 
-    def put(self, data: bytes) -> str:
+    def put(self, data: bytes, suffix: str = ".pdf") -> str:
         """Store the bytes under their digest, atomically, and return the digest."""
         sha256 = hashlib.sha256(data).hexdigest()
-        target = self.path_for(sha256)
+        target = self.path_for(sha256, suffix)
         if target.is_file():
             return sha256
         target.parent.mkdir(parents=True, exist_ok=True)
         # Write beside the target and rename: readers see the whole file or none of it.
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".pdf")
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=suffix)
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)

@@ -58,7 +58,7 @@ def test_a_plain_multipart_form_still_signs_up(app, client):
     assert _count(app, Subscriber) == 1
 
 
-def test_the_web_process_never_imports_weasyprint(sample_app):
+def test_the_web_process_never_imports_weasyprint_or_the_rasteriser(sample_app):
     script = f"""
 import json, sys
 from service import create_app
@@ -69,12 +69,14 @@ client = app.test_client()
 codes = [client.get("/").status_code, client.post("/guide", data={{"email": "light@example.com"}}).status_code,
          client.post("/guide", data={{"email": "p@example.com", "role": "Data Scientist", "seniority": "senior",
                                       "salary": "90000", "currency": "EUR", "city": "lisbon"}}).status_code]
-print(json.dumps({{"codes": codes, "weasyprint": "weasyprint" in sys.modules}}))
+codes += [client.get("/privacy").status_code, client.get("/previews/" + "0" * 64 + ".png").status_code]
+print(json.dumps({{"codes": codes, "weasyprint": "weasyprint" in sys.modules,
+                  "rasteriser": "pypdfium2" in sys.modules}}))
 """
     run = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr
     result = json.loads(run.stdout.strip().splitlines()[-1])
-    assert result == {"codes": [200, 303, 303], "weasyprint": False}
+    assert result == {"codes": [200, 303, 303, 200, 404], "weasyprint": False, "rasteriser": False}
 
 
 def test_the_outbox_names_jobs_by_their_import_path():

@@ -9,6 +9,8 @@ from croniter import croniter
 from flask import current_app
 
 from service.guide import context
+from service.models import Edition
+from service.reference import tables
 
 
 def refresh_interval() -> timedelta:
@@ -18,9 +20,10 @@ def refresh_interval() -> timedelta:
     return schedule.get_next(datetime) - first
 
 
-def facts() -> dict[str, Any] | None:
-    """Listings, the data window and the region mix of the current data, and whether it may be called live
-    (its newest listing no older than one refresh interval); None before any data is imported."""
+def facts(edition: Edition | None = None) -> dict[str, Any] | None:
+    """Listings, the data window, the region mix, the bands and cities the PDF prints (its cover's figures),
+    the edition's page count, and whether the data may be called live (its newest listing no older than one
+    refresh interval); None before any data is imported."""
     snapshot = context.current_snapshot()
     if snapshot is None:
         return None
@@ -30,4 +33,6 @@ def facts() -> dict[str, Any] | None:
     age = datetime.now(UTC).date() - end
     return {"listings": figures["listings_analysed"], "window": context.window(end, months),
             "regions": [{"region": r["region"], "share": r["share"]} for r in figures["regions"]],
+            "bands": len(figures["bands"]), "cities": len(tables.cities()),
+            "pages": edition.page_count if edition else None,
             "live": age <= refresh_interval()}

@@ -51,6 +51,11 @@ class Edition(Base):
     pdf_sha256: Mapped[str | None] = mapped_column(String(64))
     pdf_size: Mapped[int | None] = mapped_column(Integer)
     page_count: Mapped[int | None] = mapped_column(Integer)
+    # The PNG previews made from the PDF `previews_of` (service/guide/previews.py), cover first; and the
+    # 1-based page a personal guide's own section starts on, read from the personal base.
+    previews: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    previews_of: Mapped[str | None] = mapped_column(String(64))
+    personal_page: Mapped[int | None] = mapped_column(Integer)
     published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = created_at_column()
 

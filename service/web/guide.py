@@ -34,7 +34,10 @@ def landing() -> ResponseReturnValue:
     if request.method == "GET":
         tracking.count_view("landing")
         db.session.commit()
-    return render_template("landing.html", form=form, year=editions.current_year(), holds=holdings.facts())
+    year = editions.current_year()
+    edition = editions.edition_of(year)
+    return render_template("landing.html", form=form, year=year, edition=edition,
+                           holds=holdings.facts(edition), previews=(edition.previews or []) if edition else [])
 
 
 @bp.post("/guide")
