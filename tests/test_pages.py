@@ -116,7 +116,7 @@ def _served(site: Stack, path: str) -> str:
 def test_every_page_is_accessible_and_valid(site: Stack, ready_guide: str, browser: Browser, shots: Path,
                                             tmp_path: Path):
     pages = {}
-    for name, path in {"landing": "/", "thanks": ready_guide,
+    for name, path in {"landing": "/", "thanks": ready_guide, "privacy": "/privacy",
                        "embed-salary-index": "/embed/salary-index?role=Staff%20ML%20Engineer",
                        "embed-salary-own-band": "/embed/salary-index?role=Senior%20Data%20Scientist",
                        "embed-guide-form": "/embed/guide-form?role=Senior%20Data%20Scientist"}.items():

@@ -14,6 +14,7 @@ from service import metrics, personal_form, signup
 from service.extensions import csrf, limiter
 from service.forms import GuideForm
 from service.guide import editions, salary_index
+from service.guide import landing as holdings
 from service.models.guides import new_token
 from service.web import embedding
 from service.web.guide import _request_or_404, _signup_limit, _visit
@@ -86,7 +87,7 @@ def _embedded_form(**options: Any) -> GuideForm:
 def _form_page(form: GuideForm, problem: str | None = None, code: int = 200) -> ResponseReturnValue:
     """The form page, with a fresh token and any problem the last attempt had."""
     return render_template("embed/guide_form.html", form=form, token=embedding.form_token(), embedded=True,
-                           form_error=problem, year=editions.current_year()), code
+                           form_error=problem, year=editions.current_year(), holds=holdings.facts()), code
 
 
 @bp.post("/guide")
