@@ -28,6 +28,7 @@ DEFAULTS: dict[str, Any] = {
     "ACCEL_REDIRECT": "",  # behind nginx: the internal location serving PDF_STORE (docs/operations.md)
     "BRAND_NAME": "RemNavi",
     "BRAND_URL": "https://remnavi.example",
+    "JOBS_URL": "",  # the site's remote-jobs search, linked for the reader's role (?q=…); empty: BRAND_URL/remote-jobs
     "EDITION_YEAR": 2026,
     "SIGNUP_RATE_LIMIT": "10 per minute;100 per day",  # per IP, shared by POST /guide and the embedded form
     # Embeds (docs/embedding.md): the site origins that may frame /embed/* and read the API cross-origin, as a

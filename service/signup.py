@@ -36,7 +36,8 @@ def submit(signup: Signup, visit: Visit, *, year: int, brand: str) -> GuideReque
     consent.record(subscriber, ConsentKind.GUIDE_DELIVERY, shown["delivery"], visit, wording.LANDING_FORM)
     opt_in = subscription.opt_in(subscriber, shown["newsletter"], visit, wording.LANDING_FORM) if signup.newsletter \
         else None
-    request = GuideRequest(subscriber=subscriber, edition_year=year, personal=signup.personal)
+    request = GuideRequest(subscriber=subscriber, edition_year=year, personal=signup.personal,
+                           newsletter=signup.newsletter)
     db.session.add(request)
     db.session.flush()
     ready = _ready_at_once(request)

@@ -8,6 +8,16 @@
   const widths = { queued: 10, rendering: 45, ready: 100, failed: 100 };
   let started = false;
 
+  // Once the download has started: the reader's result, the newsletter to confirm, jobs for their role.
+  function reveal(next) {
+    const after = document.getElementById("after");
+    if (!after) return;
+    const headline = document.getElementById("headline");
+    if (next.headline) { headline.querySelector("strong").textContent = next.headline; headline.hidden = false; }
+    document.getElementById("confirm").hidden = !next.confirm_newsletter;
+    after.hidden = false;
+  }
+
   function show(data) {
     bar.className = "bar w" + (widths[data.status] || 10);
     card.dataset.status = data.status;
@@ -17,6 +27,7 @@
         : "Your guide is ready. The download has started.";
       link.hidden = false;
       if (!started) { started = true; window.location.assign(data.download_url); }
+      if (data.next) reveal(data.next);
       return true;
     }
     if (data.status === "failed") {

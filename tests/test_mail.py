@@ -226,7 +226,8 @@ def test_other_fields_are_neutralised_and_add_no_header(app, client, mailbox):
     assert {e.rcpt_tos for e in mailbox.envelopes()} == {("ada@example.com",)}
     for message in mailbox.messages():
         assert sorted(message.keys()) == sorted(
-            ["From", "To", "Subject", "Date", "Message-ID", "Auto-Submitted", "Content-Type", "MIME-Version"]
+            ["From", "To", "Reply-To", "Subject", "Date", "Message-ID", "Auto-Submitted", "Content-Type",
+             "MIME-Version"]
         )
         assert "victim" not in message.as_string()
     with app.app_context():

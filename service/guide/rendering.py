@@ -20,6 +20,7 @@ import pdf
 from service import metrics, outbox, storage
 from service.extensions import db
 from service.guide import context as guide_context
+from service.guide import next_steps
 from service.models import GuideRequest, OutboxMessage, RenderedPdf, RequestStatus
 from service.reference import tables
 
@@ -155,6 +156,7 @@ def fulfil(request_id: int) -> str:
         raise
     guide.status, guide.pdf_sha256, guide.content_key = RequestStatus.READY, rendered.sha256, rendered.content_key
     guide.ready_at, guide.error = datetime.now(UTC), None
+    next_steps.headline(guide)  # from the data just rendered from, for the thank-you page and the email
     db.session.commit()
     return "ready"
 

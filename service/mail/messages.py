@@ -12,9 +12,11 @@ from email.utils import formatdate
 from typing import Any
 
 from flask import current_app, render_template
+from sqlalchemy import select
 
 from service import links
 from service.extensions import db
+from service.guide import next_steps
 from service.mail import addresses
 from service.models import EmailKind, GuideRequest, SentEmail
 
@@ -23,6 +25,13 @@ SUBJECTS = {
     "delivery": "Your Remote Salary Guide {year}",
     "confirmation": "Please confirm your {brand} newsletter subscription",
     "welcome": "Welcome to the {brand} newsletter",
+}
+# The preview line a mail client shows after the subject (hidden in the HTML, the first line of the text);
+# the delivery email's is the reader's headline result when there is one.
+PREHEADERS = {
+    "delivery": "Your download link, good for {link_days} days.",
+    "confirmation": "One click to confirm, and the newsletter starts. Nothing happens if you ignore this.",
+    "welcome": "You are subscribed. Here is your guide's link again.",
 }
 
 
@@ -45,8 +54,7 @@ def compose(row: SentEmail) -> Composed:
     message["From"] = Address(display_name=config["BRAND_NAME"], addr_spec=config["MAIL_FROM"])
     local, _, domain = recipient.rpartition("@")
     message["To"] = Address(username=local, domain=domain)  # from parts: addr_spec refuses a non-ASCII local part
-    if config["MAIL_REPLY_TO"]:
-        message["Reply-To"] = Address(addr_spec=config["MAIL_REPLY_TO"])
+    message["Reply-To"] = Address(addr_spec=config["MAIL_REPLY_TO"])  # MAIL_FROM unless set
     message["Subject"] = SUBJECTS[row.template].format(**context)
     message["Date"] = formatdate(usegmt=True)
     message["Message-ID"] = message_id(row.key)
@@ -83,13 +91,15 @@ def _context(row: SentEmail, recipient: str) -> dict[str, Any]:
         "home_url": links.public_url("guide.landing"),
         "recipient": recipient,
         "year": config["EDITION_YEAR"],
+        "postal_address": config["MAIL_POSTAL_ADDRESS"],
+        "link_days": int(config["DOWNLOAD_LINK_MAX_AGE"]) // 86400,
     }
     if row.kind == EmailKind.DELIVERY:
         guide = db.session.get(GuideRequest, row.guide_request_id)
         context["year"] = guide.edition_year if guide else context["year"]
-        signed = links.sign("download", row.guide_request_id)
-        context["download_url"] = links.public_url("delivery.download", signed=signed)
-        context["link_days"] = int(config["DOWNLOAD_LINK_MAX_AGE"]) // 86400
+        context["download_url"] = _download_url(row.guide_request_id)
+        context["headline"] = next_steps.headline(guide) if guide else None
+        context["jobs_url"] = next_steps.jobs_url(guide) if guide else None
     elif row.kind == EmailKind.CONFIRMATION:
         payload = [row.subscriber.uuid, row.consent_event_id]
         context["confirm_url"] = links.public_url("newsletter.confirm", signed=links.sign("confirm", payload))
@@ -97,4 +107,18 @@ def _context(row: SentEmail, recipient: str) -> dict[str, Any]:
     else:
         signed = links.sign("unsubscribe", row.subscriber.uuid)
         context["unsubscribe_url"] = links.public_url("newsletter.unsubscribe", signed=signed)
+        latest = _latest_request(row.subscriber_id)
+        context["download_url"] = _download_url(latest.id) if latest else None
+    context["preheader"] = context.get("headline") or PREHEADERS[row.template].format(**context)
     return context
+
+
+def _download_url(request_id: int) -> str:
+    """The emailed download link of a guide request (/d/<signed>, good for DOWNLOAD_LINK_MAX_AGE)."""
+    return links.public_url("delivery.download", signed=links.sign("download", request_id))
+
+
+def _latest_request(subscriber_id: int) -> GuideRequest | None:
+    """The subscriber's newest guide request, whose link the welcome email repeats."""
+    query = select(GuideRequest).where(GuideRequest.subscriber_id == subscriber_id).order_by(GuideRequest.id.desc())
+    return db.session.scalars(query.limit(1)).first()

@@ -6,7 +6,7 @@ import secrets
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from service.models.base import Base, StrEnum, created_at_column, enum_column, updated_at_column
@@ -91,6 +91,10 @@ class GuideRequest(Base):
     pdf_sha256: Mapped[str | None] = mapped_column(String(64))
     error: Mapped[str | None] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # renders started for it
+    # A personal guide's result in one line, with its page (service/guide/next_steps.py), once worked out.
+    headline: Mapped[str | None] = mapped_column(String(200))
+    # Whether the form ticked the newsletter box: what the thank-you page may say, whatever the address's state.
+    newsletter: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = created_at_column()
     updated_at: Mapped[datetime] = updated_at_column()
     ready_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -13,7 +13,7 @@ from pdf import filters
 from service import metrics, personal_form, signup
 from service.extensions import csrf, limiter
 from service.forms import GuideForm
-from service.guide import editions, salary_index
+from service.guide import editions, next_steps, salary_index
 from service.guide import landing as holdings
 from service.models.guides import new_token
 from service.web import embedding
@@ -124,4 +124,5 @@ def _forget_a_lone_role(form: GuideForm) -> None:
 def thanks(token: str) -> ResponseReturnValue:
     """The thank-you page inside the iframe: progress, then the download."""
     guide = _request_or_404(token)
-    return render_template("embed/thanks.html", guide=guide, ready=guide.downloadable)
+    return render_template("embed/thanks.html", guide=guide, ready=guide.downloadable, embedded=True,
+                           after=next_steps.for_request(guide))

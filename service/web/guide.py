@@ -11,7 +11,7 @@ from sqlalchemy import select
 from service import metrics, signup, storage, tracking
 from service.extensions import db, limiter
 from service.forms import GuideForm
-from service.guide import editions
+from service.guide import editions, next_steps
 from service.guide import landing as holdings
 from service.models import GuideRequest, RequestStatus
 from service.models.guides import new_token
@@ -86,7 +86,7 @@ def _request_or_404(token: str) -> GuideRequest:
 def thanks(token: str) -> ResponseReturnValue:
     """The thank-you page: progress until the PDF is ready, then the download starts by itself."""
     guide = _request_or_404(token)
-    return render_template("thanks.html", guide=guide, ready=guide.downloadable)
+    return render_template("thanks.html", guide=guide, ready=guide.downloadable, after=next_steps.for_request(guide))
 
 
 @bp.get("/guide/<token>/status")
@@ -97,6 +97,7 @@ def status(token: str) -> ResponseReturnValue:
         "status": guide.status.value,
         "download_url": url_for("guide.download", token=token) if guide.downloadable else None,
         "error": guide.error if guide.status == RequestStatus.FAILED else None,
+        "next": next_steps.for_request(guide) if guide.downloadable else None,
     }
 
 
