@@ -113,7 +113,7 @@ def _context(row: SentEmail, recipient: str) -> dict[str, Any]:
     return context
 
 
-def _download_url(request_id: int) -> str:
+def _download_url(request_id: int | None) -> str:
     """The emailed download link of a guide request (/d/<signed>, good for DOWNLOAD_LINK_MAX_AGE)."""
     return links.public_url("delivery.download", signed=links.sign("download", request_id))
 
