@@ -60,8 +60,8 @@ def run(bench: Run) -> list[Line]:
              f"{direct.rate:,.0f} /s  {direct.megabytes_per_second:,.0f} MB/s"),
         Line(NAME, "X-Accel-Redirect: app (headers) + nginx (file), requests/s",
              f"{accel.rate:,.0f} /s  {accel.megabytes_per_second:,.0f} MB/s"),
-        Line(NAME, "X-Accel-Redirect / nginx alone (production, README)", f"{accel.rate / direct.rate:.2f} x",
-             ">= 0.5 x", accel.rate / direct.rate >= 0.5),
+        # No target (issue 15): downloads run at several times the signup capacity, so they do not limit a visitor.
+        Line(NAME, "X-Accel-Redirect / nginx alone (production, README)", f"{accel.rate / direct.rate:.2f} x"),
         Line(NAME, "send_file under gunicorn, requests/s",
              f"{plain.rate:,.0f} /s  {plain.megabytes_per_second:,.0f} MB/s"),
         Line(NAME, "send_file under gunicorn / nginx alone", f"{plain.rate / direct.rate:.2f} x"),

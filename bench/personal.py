@@ -79,7 +79,7 @@ def run(bench: Run) -> list[Line]:
                        f" WHERE g.personal IS NOT NULL ORDER BY g.id DESC LIMIT {len(times)}")
     return [
         Line(NAME, f"POST /guide -> status ready, p50 (n={len(times)}, one at a time)", f"{p50:.0f} ms",
-             "<= 250 ms", p50 <= 250),
+             "<= 150 ms", p50 <= 150),
         Line(NAME, "POST /guide -> status ready, max", f"{max(times):.0f} ms"),
         Line(NAME, "  of which making the PDF in the job (render_ms), p50", f"{percentile(made, 50):.0f} ms"),
         Line(NAME, f"  path measured: {render_path()}"[:80], ""),

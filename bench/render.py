@@ -89,11 +89,12 @@ def run(bench: Run) -> list[Line]:
     p50, chrome_p50, warm_p50 = percentile(weasy, 50), percentile(chrome, 50), percentile(warm, 50)
     return [
         Line(NAME, f"WeasyPrint full render, p50 (in-process, warm, n={len(weasy)}, {weasy_pages} pages)",
-             f"{p50:.2f} s", "<= 1.0 s", p50 <= 1.0),
+             f"{p50:.2f} s"),
         Line(NAME, "WeasyPrint full render, min", f"{min(weasy):.2f} s"),
         Line(NAME, f"Chromium --print-to-pdf, p50 (new browser each, n={len(chrome)}, {chrome_pages} pages)",
              f"{chrome_p50:.2f} s"),
         Line(NAME, "ratio WeasyPrint / Chromium --print-to-pdf (p50)", f"{p50 / chrome_p50:.2f} x"),
         Line(NAME, f"Chromium already running (Playwright page.pdf), p50 (n={len(warm)})", f"{warm_p50:.2f} s"),
-        Line(NAME, "ratio WeasyPrint / Chromium already running (p50)", f"{p50 / warm_p50:.2f} x"),
+        Line(NAME, "ratio WeasyPrint / Chromium already running (p50)", f"{p50 / warm_p50:.2f} x", "<= 2.5 x",
+             p50 / warm_p50 <= 2.5),
     ]

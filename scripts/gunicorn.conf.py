@@ -6,7 +6,7 @@ import os
 bind = os.environ.get("SALARYGUIDE_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("SALARYGUIDE_WEB_WORKERS", multiprocessing.cpu_count() * 2))
 worker_class = "gthread"
-threads = 4
+threads = int(os.environ.get("SALARYGUIDE_WEB_THREADS", 2))  # 4 × 2 on 2 cores: docs/benchmarks.md
 accesslog = "-"
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms rid=%({x-request-id}o)s'
 preload_app = True

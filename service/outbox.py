@@ -15,9 +15,9 @@ from typing import Any
 from flask import Flask, current_app
 from redis.exceptions import RedisError
 from rq import Retry
-from rq.exceptions import NoSuchJobError
-from rq.job import Job
-from sqlalchemy import inspect, select
+from rq.exceptions import DuplicateJobError
+from sqlalchemy import inspect, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from service.extensions import db, rq
 from service.models import OutboxMessage
@@ -71,12 +71,14 @@ def discard() -> None:
 def dispatch(messages: Iterable[OutboxMessage]) -> int:
     """Hand committed outbox rows to Redis; a row Redis refuses stays for the relay.
 
-    One commit for the lot: if the process dies before it, the relay sends the rows again and
-    `_enqueue` finds their jobs already in Redis, so nothing runs twice. While Redis has just failed,
-    the web tier does not try it again at all (service/redis_breaker.py): the rows wait for the relay.
+    Each job is one atomic round trip (RQ's unique enqueue: skipped when Redis knows the id already), and
+    the rows Redis took are marked in one UPDATE and one commit. If the process dies before that commit,
+    the relay sends the rows again and Redis refuses the known ids, so nothing runs twice. While Redis has
+    just failed, the web tier does not try it again at all (service/redis_breaker.py): the rows wait for the relay.
     """
     messages = list(messages)
-    sent = 0
+    sent: list[OutboxMessage] = []
+    refused: tuple[OutboxMessage, RedisError] | None = None
     for message in messages:
         if not BREAKER.allows():
             break  # Redis failed a moment ago: the relay sends these
@@ -84,14 +86,34 @@ def dispatch(messages: Iterable[OutboxMessage]) -> int:
             _enqueue(message)
         except RedisError as exc:
             log.warning("queue unavailable, %s stays in the outbox: %s", message.job_id, exc)
-            message.attempts += 1
-            message.last_error = str(exc)[:500]
+            refused = (message, exc)
             break
-        message.dispatched_at = datetime.now(UTC)
-        sent += 1
-    if messages:
-        db.session.commit()
-    return sent
+        sent.append(message)
+    if sent or refused:
+        _mark(sent, refused)
+    return len(sent)
+
+
+def _mark(sent: list[OutboxMessage], refused: tuple[OutboxMessage, RedisError] | None) -> None:
+    """Record in one short transaction which rows Redis took, and the attempt on the one it refused."""
+    now, attempts, error = datetime.now(UTC), 0, ""
+    if sent:
+        ids = [message.id for message in sent]
+        db.session.execute(update(OutboxMessage).where(OutboxMessage.id.in_(ids)).values(dispatched_at=now)
+                           .execution_options(synchronize_session=False))
+    if refused is not None:
+        message, exc = refused
+        attempts, error = (message.attempts or 0) + 1, str(exc)[:500]
+        db.session.execute(update(OutboxMessage).where(OutboxMessage.id == message.id)
+                           .values(attempts=attempts, last_error=error)
+                           .execution_options(synchronize_session=False))
+    db.session.commit()
+    # The objects in memory say what the rows now hold (no reload; the caller may still read them).
+    for message in sent:
+        set_committed_value(message, "dispatched_at", now)
+    if refused is not None:
+        set_committed_value(refused[0], "attempts", attempts)
+        set_committed_value(refused[0], "last_error", error)
 
 
 def retry_policy() -> Retry | None:
@@ -107,23 +129,22 @@ def retry_policy() -> Retry | None:
 
 
 def _enqueue(message: OutboxMessage) -> None:
-    """Enqueue unless a job with this deterministic id is already known to Redis."""
+    """Enqueue unless a job with this deterministic id is already known to Redis (one atomic round trip)."""
     queue = rq.get_queue(message.queue)
     try:
-        Job.fetch(message.job_id, connection=queue.connection)
+        queue.enqueue(
+            message.job,
+            *message.args,
+            job_id=message.job_id,
+            job_timeout=current_app.config["RENDER_TIMEOUT"],
+            result_ttl=3600,
+            failure_ttl=7 * 86400,
+            retry=retry_policy(),
+            unique=True,
+        )
+    except DuplicateJobError:
         log.info("job %s already in Redis, not enqueued again", message.job_id)
         return
-    except NoSuchJobError:
-        pass
-    queue.enqueue(
-        message.job,
-        *message.args,
-        job_id=message.job_id,
-        job_timeout=current_app.config["RENDER_TIMEOUT"],
-        result_ttl=3600,
-        failure_ttl=7 * 86400,
-        retry=retry_policy(),
-    )
     log.info("enqueued %s on %s", message.job_id, message.queue)
 
 

@@ -14,7 +14,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from service import metrics, outbox
 from service.extensions import db
 from service.guide import editions, rendering
-from service.mail import delivery
+from service.mail import delivery, queueing
 from service.models import ConsentEvent, ConsentKind, GuideRequest, RequestStatus, Subscriber
 from service.newsletter import consent, subscription, wording
 from service.newsletter.consent import Visit as Visit
@@ -38,13 +38,19 @@ def submit(signup: Signup, visit: Visit, *, year: int, brand: str) -> GuideReque
         else None
     request = GuideRequest(subscriber=subscriber, edition_year=year, personal=signup.personal,
                            newsletter=signup.newsletter)
+    ready = _ready_at_once(request)  # before the INSERT, so a ready request is written once, not updated
     db.session.add(request)
     db.session.flush()
-    ready = _ready_at_once(request)
     if not ready:
         rendering.queue_render(request)
     _emails(request, opt_in)
-    outbox.commit()
+    # What this request wrote is what the rows hold: no reloading them (the view reads the token) after commit.
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        outbox.commit()
+    finally:
+        session.expire_on_commit = True
     metrics.SIGNUPS.labels("instant" if ready else "queued").inc()
     return request
 
@@ -58,18 +64,26 @@ def _emails(request: GuideRequest, opt_in: ConsentEvent | None) -> None:
 
 def _ready_at_once(request: GuideRequest) -> bool:
     """Serve the pre-rendered edition when the request has no personal inputs: no queue, no wait."""
-    stored = None if request.personal else editions.ready_pdf(request.edition_year)
+    stored = None if request.personal else editions.ready_generic(request.edition_year)
     if stored is None:
         return False
-    request.status, request.pdf_sha256, request.content_key = RequestStatus.READY, stored.sha256, stored.content_key
+    request.status, request.content_key, request.pdf_sha256 = RequestStatus.READY, *stored
     request.ready_at = datetime.now(UTC)
     return True
 
 
 def _upsert_subscriber(email: str) -> Subscriber:
-    """The subscriber for this address, inserted if new; safe against a concurrent insert."""
+    """The subscriber for this address, inserted if new (one statement), locked for this transaction; safe
+    against a concurrent insert."""
     dialect = db.session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    statement = insert(Subscriber).values(email=email, uuid=str(uuid.uuid4()))
-    db.session.execute(statement.on_conflict_do_nothing(index_elements=["email"]))
-    return db.session.scalars(select(Subscriber).where(Subscriber.email == email)).one()
+    statement = insert(Subscriber).values(email=email, uuid=str(uuid.uuid4())).on_conflict_do_nothing(
+        index_elements=["email"])
+    created = db.session.scalars(statement.returning(Subscriber)).first()
+    if created is not None:  # our own uncommitted row: nobody else sees it, it has sent nothing yet
+        queueing.hold(created, new=True)
+        return created
+    # A known address: lock it (PostgreSQL; SQLite serialises writers) so the daily caps count one at a time.
+    known = db.session.scalars(select(Subscriber).where(Subscriber.email == email).with_for_update()).one()
+    queueing.hold(known, new=False)
+    return known

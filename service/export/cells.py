@@ -11,11 +11,14 @@ TRIGGERS = "=+-@\t\r\n\0"
 # quote-led cells too makes the escape reversible: restore() strips exactly one quote.
 _NEEDS_GUARD = re.compile("^'*[" + re.escape(TRIGGERS) + "]")
 _GUARDED = re.compile("^'+[" + re.escape(TRIGGERS) + "]")
+_MAY_NEED_GUARD = frozenset(TRIGGERS + "'")  # a cell starting with anything else never needs one
 
 
 def neutralise(value: Any) -> str:
     """The cell's text, with a leading ' when a spreadsheet would otherwise run it as a formula."""
     text = "" if value is None else str(value)
+    if not text or text[0] not in _MAY_NEED_GUARD:  # most cells: no regular expression needed (a million rows)
+        return text
     return "'" + text if _NEEDS_GUARD.match(text) else text
 
 

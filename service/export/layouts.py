@@ -17,7 +17,8 @@ def timestamp(value: datetime | None) -> str:
     if value is None:
         return ""
     aware = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-    return aware.strftime("%Y-%m-%dT%H:%M:%SZ")
+    # isoformat is several times cheaper than strftime, which an export calls four times a row.
+    return aware.isoformat(timespec="seconds").removesuffix("+00:00") + "Z"
 
 
 def _consent(event: Any, *fields: str) -> list[Any]:

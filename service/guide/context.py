@@ -6,7 +6,7 @@ import copy
 from datetime import UTC, date, datetime
 from typing import Any
 
-from flask import current_app
+from flask import current_app, g, has_request_context
 from sqlalchemy import func, select
 
 import pdf
@@ -29,8 +29,27 @@ def current_snapshot() -> DataSnapshot | None:
 
 
 def current_snapshot_id() -> int | None:
-    """The id of the newest data snapshot."""
+    """The id of the newest data snapshot (looked up once per web request, with the published year)."""
+    if has_request_context():
+        return published_now()[1]
     return db.session.scalar(select(DataSnapshot.id).order_by(DataSnapshot.id.desc()).limit(1))
+
+
+def published_now() -> tuple[int | None, int | None]:
+    """The published edition's year and the newest snapshot's id, in one statement, once per web request
+    (a signup asks for both several times; neither changes under a request)."""
+    if has_request_context() and "published_now" in g:
+        return g.published_now
+    from service.models import Edition, EditionStatus
+
+    year = (select(Edition.year).where(Edition.status == EditionStatus.PUBLISHED)
+            .order_by(Edition.year.desc()).limit(1).scalar_subquery())
+    snapshot = select(DataSnapshot.id).order_by(DataSnapshot.id.desc()).limit(1).scalar_subquery()
+    found = db.session.execute(select(year, snapshot)).one()
+    now = (found[0], found[1])
+    if has_request_context():
+        g.published_now = now
+    return now
 
 
 def data_date(snapshot: DataSnapshot | None) -> date:

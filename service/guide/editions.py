@@ -6,7 +6,7 @@ import logging
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import current_app
+from flask import current_app, has_request_context
 from sqlalchemy import select, update
 
 import pdf
@@ -26,8 +26,12 @@ def current_edition() -> Edition | None:
 
 def current_year() -> int:
     """The year visitors get: the published edition's, else the configured one."""
-    edition = current_edition()
-    return edition.year if edition else int(current_app.config["EDITION_YEAR"])
+    if has_request_context():
+        year = context.published_now()[0]
+    else:
+        edition = current_edition()
+        year = edition.year if edition else None
+    return year if year is not None else int(current_app.config["EDITION_YEAR"])
 
 
 def edition_of(year: int) -> Edition | None:
@@ -92,6 +96,12 @@ def ready_pdf(year: int, inputs: dict[str, Any] | None = None) -> RenderedPdf | 
     """The generic PDF (or, with `rendering.PERSONAL_BASE`, the personal base) for this year under today's
     template and data, if it is already stored."""
     return rendering.stored_pdf(year, inputs)
+
+
+def ready_generic(year: int) -> tuple[str, str] | None:
+    """The generic PDF's content key and digest for this year under today's template and data, if stored
+    (remembered per data snapshot: the common signup looks nothing up but the snapshot's id)."""
+    return rendering.stored_generic(year)
 
 
 def prerender_current() -> str:

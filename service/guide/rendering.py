@@ -119,6 +119,26 @@ def stored_pdf(year: int, inputs: dict[str, Any] | None = None) -> RenderedPdf |
     return found if found is not None and storage.store().exists(found.sha256) else None
 
 
+def stored_generic(year: int) -> tuple[str, str] | None:
+    """`stored_pdf(year)`'s content key and digest, remembered per app for each (year, snapshot, template).
+
+    Settings and reference data are fixed for the app's life and a snapshot's content never changes once
+    committed, so the key is too; the file's presence is still checked each time (a stat, or remembered by
+    the bucket store), and a missing one sends the lookup back to the database.
+    """
+    cache = current_app.extensions.setdefault("salaryguide_generic_pdfs", {})
+    memo = (year, guide_context.current_snapshot_id(), pdf.TEMPLATE_VERSION)
+    known = cache.get(memo)
+    if known is not None and storage.store().exists(known[1]):
+        return known
+    found = stored_pdf(year)
+    if found is None:
+        cache.pop(memo, None)
+        return None
+    cache[memo] = (found.content_key, found.sha256)
+    return cache[memo]
+
+
 def queue_render(guide: GuideRequest, attempt: int = 0) -> OutboxMessage:
     """The outbox row that renders a request (a sweep's re-dispatch gets an id of its own)."""
     job_id = f"render-{guide.id}" if attempt == 0 else f"render-{guide.id}-sweep-{attempt}"
