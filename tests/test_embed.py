@@ -70,6 +70,10 @@ def test_a_role_the_guide_does_not_know_still_gets_named(sample_app):
                                                                 "category": "Software Engineering"}).text)
     category = client.get("/api/v1/salary-index", query_string={"category": "Software Engineering"}).json
     assert "Typical Basket Weaver salary" in box and money_k(category["p50"]) in box
+    # The site's own category for a role may differ from the guide's: the role's band wins.
+    filed = _text(client.get("/embed/salary-index", query_string={"role": "Senior Data Scientist",
+                                                                  "category": "Software Engineering"}).text)
+    assert "Typical Senior Data Scientist salary" in filed
     unknown = client.get("/embed/salary-index", query_string={"category": "Astrology"})
     assert unknown.status_code == 404 and "no category" in unknown.text
 

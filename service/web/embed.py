@@ -54,9 +54,14 @@ def _text(name: str) -> str:
 
 def _box_answer(role: str, category: str) -> dict[str, Any] | None:
     """The index for the role; a role the guide does not know still gets its category's (or every listing's)
-    figures, and the box still names it."""
+    figures, and the box still names it; a category that disagrees with the role gives way to the role's."""
     try:
         return salary_index.lookup(salary_index.resolve(category=category, role=role))
+    except salary_index.BadQuery:
+        if not (role and category):
+            raise
+        # The site filed the role under another category: the guide's own reading of the title is the finer one.
+        return salary_index.lookup(salary_index.resolve(role=role))
     except salary_index.UnknownName:
         if not role:
             raise
