@@ -121,6 +121,25 @@ def test_a_personal_request_goes_through_the_queue(sample_app):
         assert db.session.scalar(select(func.count()).select_from(RenderedPdf)) == 3
 
 
+def test_the_first_render_of_the_edition_serves_every_plain_request_waiting_for_it(sample_app):
+    # No edition is stored yet (a cold start): plain signups queue, like a personal one.
+    client = sample_app.test_client()
+    tokens = [signup(client, email=f"cold-{n}@example.com").headers["Location"].rsplit("/", 1)[1] for n in range(3)]
+    signup(client, email="mine@example.com", **PERSONAL)
+    with sample_app.app_context():
+        requests = db.session.scalars(select(GuideRequest).order_by(GuideRequest.id)).all()
+        assert [r.status for r in requests] == [RequestStatus.QUEUED] * 4
+        first, personal = requests[0].id, requests[3].id
+        assert rendering.fulfil(first) == "ready, with 2 more waiting for the same PDF"
+        db.session.expire_all()
+        after = {r.id: r for r in db.session.scalars(select(GuideRequest))}
+        assert [after[r.id].status for r in requests[:3]] == [RequestStatus.READY] * 3
+        assert len({after[r.id].pdf_sha256 for r in requests[:3]}) == 1
+        assert after[personal].status == RequestStatus.QUEUED  # its own page is still to be made
+        assert rendering.fulfil(requests[1].id) == "already ready"  # its own job, when it comes, has nothing to do
+    assert pdf_of(sample_app, tokens[2]).metadata.title == "Remote Salary Guide 2026"
+
+
 def test_a_render_past_its_time_limit_fails_and_offers_the_edition(sample_database_url, redis_server, tmp_path,
                                                                      monkeypatch):
     import time
