@@ -4,6 +4,7 @@ Every Redis client of the app (the queues, the rate limiter's storage) is made w
 Its timeouts (REDIS_TIMEOUT) bound one hang; the breaker keeps the next requests from paying it again:
 for REDIS_BREAKER_SECONDS after a failure, a new connection raises at once instead of trying. Flask-Limiter
 then counts in memory and the outbox leaves its rows for the relay, so a visitor never waits on Redis.
+The worker and the scheduler switch the breaker off: they have their own retries and no visitor waiting.
 """
 
 from __future__ import annotations
@@ -34,6 +35,11 @@ class Breaker:
     def reset(self) -> None:
         """Try Redis again at once."""
         self.open_until = 0.0
+
+    def switch_off(self) -> None:
+        """Always try: for the worker and the scheduler, where no visitor waits and a skipped call only
+        delays the work (a breaker opened by one thread's timeout would stall the others' loops)."""
+        self.pause, self.open_until = 0.0, 0.0
 
 
 BREAKER = Breaker()

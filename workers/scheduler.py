@@ -18,6 +18,7 @@ import pdf
 from service import heartbeat, outbox, schedules
 from service.extensions import rq
 from service.guide import context, editions
+from service.redis_breaker import BREAKER
 
 log = logging.getLogger(__name__)
 cli = AppGroup("scheduler", help="The one process that runs the schedules.")
@@ -28,14 +29,18 @@ def run_command() -> None:
     """Run the cron scheduler in the foreground until interrupted, after catching up on missed runs."""
     _in_configured_zone()
     heartbeat.keep_beating("scheduler", f"{socket.gethostname()}-{os.getpid()}", rq.get_queue("default").connection)
+    BREAKER.switch_off()
     delay = 1.0
     while True:
+        started = time.monotonic()
         try:
             _start_up()
             make_cron(current_app.config).start()
             return  # start() returns only on a signal or Ctrl-C
         except RedisError as exc:
             # RQ's scheduler lets a lost connection escape; the schedules live in code, so start over.
+            if time.monotonic() - started > 60:
+                delay = 1.0  # it ran a while since the last loss: this is a new outage, not the same one
             log.warning("scheduler lost Redis (%s); retrying in %.0f s", exc, delay)
             time.sleep(delay)
             delay = min(delay * 2, 30.0)

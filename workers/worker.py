@@ -18,6 +18,7 @@ from rq.timeouts import JobTimeoutException, UnixSignalDeathPenalty
 from service import heartbeat, outbox
 from service.extensions import db, rq
 from service.guide import rendering
+from service.redis_breaker import BREAKER
 
 log = logging.getLogger(__name__)
 cli = AppGroup("worker", help="The warm worker that runs the queued jobs.")
@@ -108,6 +109,7 @@ def make_worker(queue_names: tuple[str, ...]) -> WarmWorker:
 @click.option("--burst", is_flag=True, help="Quit when the queues are empty.")
 def run_command(queues: tuple[str, ...], burst: bool) -> None:
     """Run a worker on QUEUES (default: render, email, default) until interrupted."""
+    BREAKER.switch_off()
     worker = make_worker(queues)
     log.info("worker warmed up, listening on %s", ", ".join(q.name for q in worker.queues))
     # With the scheduler part on, a worker moves retries due after their back-off (and jobs enqueued for
