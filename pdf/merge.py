@@ -5,22 +5,27 @@ PERSONAL_PAGES empty pages: its h1, bookmark, contents entry, running header and
 are already right. The insert (`render_personal_insert`) is that section's body alone, on the
 same page box. Each insert page is drawn over its placeholder page as a form XObject, so the
 base's page objects, outline, links, named destinations and metadata are kept as they are, and
-no content stream has to be parsed or renamed. See docs/pdf.md, "Personal guides".
+no content stream has to be parsed or renamed. The result is the base's bytes followed by one
+incremental update (PDF 32000-1, 7.5.6): the changed pages and the insert's objects, nothing of
+the base read beyond its pages and fonts, nothing rewritten. See docs/pdf.md, "Personal guides".
 """
 
 from __future__ import annotations
 
 import io
+import re
+import zlib
 from collections.abc import Sequence
 from typing import Any
 
-from pypdf import PageObject, PdfReader, PdfWriter
+from pypdf import PageObject, PdfReader
 from pypdf.generic import (
     ArrayObject,
-    DecodedStreamObject,
     DictionaryObject,
     IndirectObject,
     NameObject,
+    NumberObject,
+    PdfObject,
     StreamObject,
 )
 
@@ -55,78 +60,171 @@ def merge_personal(base: bytes, insert: bytes, first_page_index: int | None = No
     are not copied, so each font program is in the result once.
     """
     reader = PdfReader(io.BytesIO(base))
-    writer = PdfWriter(clone_from=reader)
-    writer.pdf_header = reader.pdf_header  # WeasyPrint's "%PDF-1.7", not pypdf's default "%PDF-1.3"
     overlay = PdfReader(io.BytesIO(insert))
     start = placeholder_index(reader) if first_page_index is None else first_page_index
-    targets = _placeholders(writer, [COVER, *range(start, start + len(overlay.pages) - 1)], overlay.pages)
-    whole = fonts.whole_programs(writer.pages)
+    targets = _placeholders(reader, [COVER, *range(start, start + len(overlay.pages) - 1)], overlay.pages)
+    whole = fonts.whole_programs(reader.pages)
     fonts.detach_programs(fonts.font_dicts(overlay.pages), whole)
+    fonts.attach_programs(fonts.font_dicts(overlay.pages), whole)  # now pointing into the base
+    update = _Update(reader, overlay)
     for offset, (target, page) in enumerate(zip(targets, overlay.pages, strict=True)):
-        _draw_over(writer, target, page, NameObject(f"/PersonalInsert{offset + 1}"))
-    fonts.attach_programs(fonts.font_dicts(targets), whole)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+        _draw_over(update, target, page, NameObject(f"/PersonalInsert{offset + 1}"))
+    return update.appended_to(base)
 
 
-def _placeholders(writer: PdfWriter, indexes: list[int], pages: Sequence[PageObject]) -> list[PageObject]:
+def _placeholders(reader: PdfReader, indexes: list[int], pages: Sequence[PageObject]) -> list[PageObject]:
     """The base's pages the insert pages go on, checked to exist and to have the same media box."""
-    if len(indexes) != len(pages) or not all(COVER < i < len(writer.pages) for i in indexes[1:]):
-        raise MergeError(f"{len(pages)} insert pages do not fit at page {indexes[1:2] or '?'} of {len(writer.pages)}")
-    targets = [writer.pages[i] for i in indexes]
+    if len(indexes) != len(pages) or not all(COVER < i < len(reader.pages) for i in indexes[1:]):
+        raise MergeError(f"{len(pages)} insert pages do not fit at page {indexes[1:2] or '?'} of {len(reader.pages)}")
+    targets = [reader.pages[i] for i in indexes]
     for offset, (target, page) in enumerate(zip(targets, pages, strict=True)):
         if target.mediabox != page.mediabox:
             raise MergeError(f"insert page {offset + 1} is {page.mediabox}, its placeholder {target.mediabox}")
     return targets
 
 
-def _draw_over(writer: PdfWriter, target: PageObject, page: PageObject, name: NameObject) -> None:
-    """Turn `page` into a form XObject and draw it after `target`'s own content."""
-    form = _as_form(writer, page)
+def _draw_over(update: _Update, target: PageObject, page: PageObject, name: NameObject) -> None:
+    """Turn `page` into a form XObject and draw it after `target`'s own content (a new version of
+    `target`'s page object in the update)."""
+    form = update.add(_as_form(update, page))
+    changed = DictionaryObject(target)  # the base's values and references, as they are
     # WeasyPrint shares one resource dictionary between all pages: give this page its own copy.
     resources = DictionaryObject(target.get("/Resources", DictionaryObject()).get_object())
     xobjects = DictionaryObject(resources.get("/XObject", DictionaryObject()).get_object())
-    xobjects[name] = form.indirect_reference
+    xobjects[name] = form
     resources[NameObject("/XObject")] = xobjects
-    target[NameObject("/Resources")] = resources
+    changed[NameObject("/Resources")] = resources
     # The base's content runs between q and Q, so whatever graphics state it leaves behind does not
     # shift the insert; neither stream is decoded.
-    contents = target.get("/Contents")
+    contents = target.raw_get("/Contents") if "/Contents" in target else None
     if contents is None:
         own = []
     else:
         own = list(contents.get_object()) if isinstance(contents.get_object(), ArrayObject) else [contents]
-    target[NameObject("/Contents")] = ArrayObject(
-        [_stream(writer, b"q\n"), *own, _stream(writer, f"\nQ\nq {name} Do Q\n".encode())]
-    )
+    changed[NameObject("/Contents")] = ArrayObject(
+        [update.add(_stream(b"q\n")), *own, update.add(_stream(f"\nQ\nq {name} Do Q\n".encode()))])
+    assert target.indirect_reference is not None  # a page of a parsed file always has one
+    update.replace(target.indirect_reference, changed)
 
 
-def _as_form(writer: PdfWriter, page: PageObject) -> StreamObject:
-    """A copy of a page's content stream in `writer`, made a form XObject with the page's resources."""
+def _as_form(update: _Update, page: PageObject) -> StreamObject:
+    """The page's content as a form XObject of the update, with the page's resources copied in."""
     content: Any = page["/Contents"].get_object()  # a stream or an array of them, by the PDF specification
     if isinstance(content, ArrayObject) or "/Filter" not in content:
         # One compressed stream: several are joined, an uncompressed one (the insert's) is deflated.
-        joined = DecodedStreamObject()
-        contents: Any = page.get_contents()
-        joined.set_data(contents.get_data())
-        content = joined.flate_encode()
-    form: Any = content.clone(writer, force_duplicate=True)
-    if getattr(form, "indirect_reference", None) is None:
-        writer._add_object(form)
+        joined: Any = page.get_contents()
+        form = _stream(zlib.compress(joined.get_data()), NameObject("/FlateDecode"))
+    else:
+        form = update.copy(content)
     form.update({
         NameObject("/Type"): NameObject("/XObject"),
         NameObject("/Subtype"): NameObject("/Form"),
         NameObject("/BBox"): page.mediabox,
-        NameObject("/Resources"): page["/Resources"].clone(writer),
+        NameObject("/Resources"): update.copy(page["/Resources"]),
     })
     if "/Group" in page:
-        form[NameObject("/Group")] = page["/Group"].clone(writer)
+        form[NameObject("/Group")] = update.copy(page["/Group"])
     return form
 
 
-def _stream(writer: PdfWriter, data: bytes) -> IndirectObject:
-    """A small content stream added to `writer`, as an indirect reference (streams must be indirect)."""
-    stream = DecodedStreamObject()
-    stream.set_data(data)
-    return writer._add_object(stream)  # pypdf has no public name for this
+def _stream(data: bytes, encoded_with: NameObject | None = None) -> StreamObject:
+    """A stream holding `data` as it is to be written (already encoded with `encoded_with`, if given)."""
+    stream = StreamObject()
+    stream.set_data(data)  # StreamObject keeps bytes as given; its subclasses would decode or encode them
+    if encoded_with is not None:
+        stream[NameObject("/Filter")] = encoded_with
+    return stream
+
+
+class _Update:
+    """The objects of one incremental update of the base: new ones numbered after the base's, and new
+    versions of some of the base's. The base's own references are kept; the insert's are renumbered."""
+
+    def __init__(self, base: PdfReader, insert: PdfReader) -> None:
+        self.base, self.insert = base, insert
+        size: Any = base.trailer["/Size"]
+        self.size = int(size)
+        self.objects: dict[int, tuple[int, PdfObject]] = {}  # object number -> (generation, object)
+        self.copied: dict[int, IndirectObject] = {}  # the insert's object number -> its number here
+
+    def add(self, value: PdfObject) -> IndirectObject:
+        """A new object of the update."""
+        reference = self._reserve()
+        self.objects[reference.idnum] = (0, value)
+        return reference
+
+    def replace(self, reference: IndirectObject, value: PdfObject) -> None:
+        """A new version of one of the base's objects."""
+        self.objects[reference.idnum] = (reference.generation, value)
+
+    def _reserve(self) -> IndirectObject:
+        reference = IndirectObject(self.size, 0, None)
+        self.size += 1
+        return reference
+
+    def copy(self, value: Any) -> Any:
+        """A value of the insert for the update: each object of the insert it reaches copied in once, under a
+        new number; references into the base (the shared font programs) left as they are."""
+        if isinstance(value, IndirectObject):
+            if value.pdf is not self.insert:
+                return value
+            if value.idnum not in self.copied:
+                self.copied[value.idnum] = reference = self._reserve()  # before copying: references may cycle
+                self.objects[reference.idnum] = (0, self.copy(value.get_object()))
+            return self.copied[value.idnum]
+        if isinstance(value, StreamObject):
+            stream = _stream(value._data)  # the bytes as stored (still encoded): pypdf names them nowhere public
+            stream.update({key: self.copy(item) for key, item in value.items() if key != "/Length"})
+            return stream
+        if isinstance(value, DictionaryObject):
+            return DictionaryObject({key: self.copy(item) for key, item in value.items()})
+        if isinstance(value, ArrayObject):
+            return ArrayObject(self.copy(item) for item in value)
+        return value
+
+    def appended_to(self, base: bytes) -> bytes:
+        """The base's bytes, then these objects, their cross-reference section and a trailer pointing back."""
+        out = io.BytesIO()
+        out.write(base if base.endswith(b"\n") else base + b"\n")
+        offsets = {}
+        for number in sorted(self.objects):
+            generation, value = self.objects[number]
+            offsets[number] = (out.tell(), generation)
+            out.write(b"%d %d obj\n" % (number, generation))
+            value.write_to_stream(out)
+            out.write(b"\nendobj\n")
+        xref = out.tell()
+        out.write(b"xref\n")
+        for run in _runs(sorted(offsets)):
+            out.write(b"%d %d\n" % (run[0], len(run)))
+            for number in run:
+                offset, generation = offsets[number]
+                out.write(b"%010d %05d n\r\n" % (offset, generation))
+        trailer = DictionaryObject({NameObject("/Size"): NumberObject(self.size),
+                                    NameObject("/Prev"): NumberObject(_startxref(base))})
+        for key in ("/Root", "/Info", "/ID"):
+            if key in self.base.trailer:
+                trailer[NameObject(key)] = self.base.trailer.raw_get(key)
+        out.write(b"trailer\n")
+        trailer.write_to_stream(out)
+        out.write(b"\nstartxref\n%d\n%%%%EOF\n" % xref)
+        return out.getvalue()
+
+
+def _runs(numbers: list[int]) -> list[list[int]]:
+    """Sorted object numbers in runs of consecutive ones: the subsections of a cross-reference section."""
+    runs: list[list[int]] = []
+    for number in numbers:
+        if runs and runs[-1][-1] == number - 1:
+            runs[-1].append(number)
+        else:
+            runs.append([number])
+    return runs
+
+
+def _startxref(data: bytes) -> int:
+    """Where the file's last cross-reference section starts (its last `startxref`)."""
+    found = re.findall(rb"startxref\s+(\d+)", data[-1024:])
+    if not found:
+        raise MergeError("the base has no startxref")
+    return int(found[-1])

@@ -116,6 +116,22 @@ def test_metadata_is_kept(readers: tuple[PdfReader, PdfReader], context: dict[st
     assert merged.pdf_header == base.pdf_header == "%PDF-1.7"
 
 
+def test_the_base_is_kept_byte_for_byte_and_only_the_changes_are_appended(base: bytes, merged: bytes,
+                                                                          readers: tuple[PdfReader, PdfReader]) -> None:
+    """An incremental update: the base's bytes unchanged, then the insert's objects and the pages it is drawn
+    on, which are a small part of the base (its fonts and structure tree are not written again)."""
+    base_reader, merged_reader = readers
+    assert merged.startswith(base)
+    update = merged[len(base):]
+    assert update.count(b" obj\n") < 200 and len(update) < len(base) // 10
+    start = section_start(merged_reader, "Your personal page")
+    changed = [merge.COVER, *range(start, start + pdf.INSERT_PAGES - 1)]
+    for index, (old, new) in enumerate(zip(base_reader.pages, merged_reader.pages, strict=True)):
+        same_object = old.indirect_reference.idnum == new.indirect_reference.idnum
+        drawn_over = any(str(name).startswith("/PersonalInsert") for name in new["/Resources"].get("/XObject", {}))
+        assert same_object and drawn_over == (index in changed), index
+
+
 def test_one_copy_of_each_font(readers: tuple[PdfReader, PdfReader]) -> None:
     """Each shipped font is embedded once, whole, and the insert's text uses that same program."""
     base, merged = readers
