@@ -95,6 +95,7 @@ def test_personal_text_is_on_the_placeholder_pages(merged: bytes, readers: tuple
     assert f"{personal['role']} ({personal['seniority']})" in own
     assert filters.money_local(personal["salary_as_given"], personal["currency"]) in own
     assert f"At home in {personal['home_city']}" in own
+    assert f"{personal['role']} at each seniority, all regions" in own  # the ladder says what it covers
     assert len(personal["cities"]) == 24
     for city in personal["cities"]:
         assert city["city"] in own and filters.money_k(city["buys_usd"]) in own
