@@ -28,8 +28,8 @@ cli = AppGroup("scheduler", help="The one process that runs the schedules.")
 def run_command() -> None:
     """Run the cron scheduler in the foreground until interrupted, after catching up on missed runs."""
     _in_configured_zone()
-    heartbeat.keep_beating("scheduler", f"{socket.gethostname()}-{os.getpid()}", rq.get_queue("default").connection)
     BREAKER.switch_off()
+    heartbeat.keep_beating("scheduler", f"{socket.gethostname()}-{os.getpid()}", rq.get_queue("default").connection)
     delay = 1.0
     while True:
         started = time.monotonic()
