@@ -7,13 +7,14 @@ same page box. Each insert page is drawn over its placeholder page as a form XOb
 base's page objects, outline, links, named destinations and metadata are kept as they are, and
 no content stream has to be parsed or renamed. The result is the base's bytes followed by one
 incremental update (PDF 32000-1, 7.5.6): the changed pages and the insert's objects, nothing of
-the base read beyond its pages and fonts, nothing rewritten. See docs/pdf.md, "Personal guides".
+the base read beyond its pages and fonts, nothing rewritten. pypdf writes objects but not this:
+its own incremental mode (`PdfWriter(incremental=True)`) loads and clones every object of the base
+first, which is the cost avoided here. See docs/pdf.md, "Personal guides".
 """
 
 from __future__ import annotations
 
 import io
-import re
 import zlib
 from collections.abc import Sequence
 from typing import Any
@@ -185,7 +186,9 @@ class _Update:
     def appended_to(self, base: bytes) -> bytes:
         """The base's bytes, then these objects, their cross-reference section and a trailer pointing back."""
         out = io.BytesIO()
-        out.write(base if base.endswith(b"\n") else base + b"\n")
+        out.write(base)
+        if not base.endswith(b"\n"):
+            out.write(b"\n")
         offsets = {}
         for number in sorted(self.objects):
             generation, value = self.objects[number]
@@ -201,7 +204,9 @@ class _Update:
                 offset, generation = offsets[number]
                 out.write(b"%010d %05d n\r\n" % (offset, generation))
         trailer = DictionaryObject({NameObject("/Size"): NumberObject(self.size),
-                                    NameObject("/Prev"): NumberObject(_startxref(base))})
+                                    # Where the base's own section starts, as the reader found (and checked) it;
+                                    # pypdf's incremental writer reads the same attribute.
+                                    NameObject("/Prev"): NumberObject(self.base._startxref)})
         for key in ("/Root", "/Info", "/ID"):
             if key in self.base.trailer:
                 trailer[NameObject(key)] = self.base.trailer.raw_get(key)
@@ -221,10 +226,3 @@ def _runs(numbers: list[int]) -> list[list[int]]:
             runs.append([number])
     return runs
 
-
-def _startxref(data: bytes) -> int:
-    """Where the file's last cross-reference section starts (its last `startxref`)."""
-    found = re.findall(rb"startxref\s+(\d+)", data[-1024:])
-    if not found:
-        raise MergeError("the base has no startxref")
-    return int(found[-1])
