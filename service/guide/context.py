@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import current_app, g, has_request_context
 from sqlalchemy import func, select
@@ -73,32 +74,34 @@ def remote_listings(end: date, months: int) -> list[Any]:
     return list(db.session.execute(query))
 
 
-# The statistics of one data state, kept per process: a personal guide needs the bands too, and a warm
-# worker computes them before it forks a job (prime), so a personal render does not redo them each time.
-_STATISTICS: dict[tuple[Any, ...], dict[str, Any]] = {}
+# Figures of one data state, kept per process: a personal guide needs them too, and a warm worker computes
+# them before it forks a job (prime), so a personal render does not redo them each time.
+_KEPT: dict[str, tuple[tuple[Any, ...], Any]] = {}
+T = TypeVar("T")
 _PRIMED: dict[str, Any] = {}  # the generic context prime() last built, with the data it was built for
+
+
+def _per_data_state(name: str, snapshot: DataSnapshot, parameters: tuple[Any, ...], compute: Callable[[], T]) -> T:
+    """`compute()`, run once per data state (database, snapshot, its content) and parameters; a copy each time.
+    Only the current data state is worth keeping, so each name holds one value."""
+    key = (str(db.engine.url), snapshot.id, snapshot.content_hash, *parameters)
+    kept = _KEPT.get(name)
+    if kept is None or kept[0] != key:
+        kept = _KEPT[name] = (key, compute())
+    return copy.deepcopy(kept[1])
 
 
 def statistics(snapshot: DataSnapshot, end: date, months: int, threshold: int) -> dict[str, Any]:
     """The guide's statistics for this snapshot and window (a copy), computed once per data state."""
-    key = (str(db.engine.url), snapshot.id, snapshot.content_hash, end, months, threshold)
-    if key not in _STATISTICS:
-        _STATISTICS.clear()  # only the current data state is worth keeping
-        _STATISTICS[key] = stats.guide_statistics(remote_listings(end, months), threshold)
-    return copy.deepcopy(_STATISTICS[key])
-
-
-_SOURCES: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
+    return _per_data_state("statistics", snapshot, (end, months, threshold),
+                           lambda: stats.guide_statistics(remote_listings(end, months), threshold))
 
 
 def salary_sources(snapshot: DataSnapshot, end: date, months: int) -> list[dict[str, Any]]:
     """The methodology's listing sources for this snapshot and window (a copy), counted once per data state:
     the count scans every listing (about 60 ms on the sample), which a personal guide would pay each time."""
-    key = (str(db.engine.url), snapshot.id, snapshot.content_hash, end, months)
-    if key not in _SOURCES:
-        _SOURCES.clear()
-        _SOURCES[key] = provenance.salary_sources(end, months, snapshots.sources(snapshot.id))
-    return copy.deepcopy(_SOURCES[key])
+    return _per_data_state("salary_sources", snapshot, (end, months),
+                           lambda: provenance.salary_sources(end, months, snapshots.sources(snapshot.id)))
 
 
 def prime() -> dict[str, Any] | None:
