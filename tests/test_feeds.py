@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from service.extensions import db
 from service.guide import context
 from service.models import FeedRun, Listing, SnapshotSource
-from service.salaries import feeds
+from service.salaries import feeds, snapshots
 from service.salaries.feeds import Feed, FeedConfigError
 from tests.people import TOKEN
 
@@ -80,7 +80,14 @@ def test_two_good_feeds_and_a_broken_one(app, tmp_path, caplog):
 
 def test_the_guide_names_a_sample_import_source(sample_app):
     with sample_app.app_context():
-        listed = {s["name"]: s for s in context.build(2026)["sources"]}
+        guide = context.build(2026)
+        recorded = {s["name"]: s for s in snapshots.sources(context.current_snapshot_id())}
+    listed = {s["name"]: s for s in guide["sources"]}
     aijobs = listed["ai-jobs.net salaries dataset (sample data)"]
     assert aijobs["licence"] == "CC0 1.0 (public domain)" and aijobs["url"] == "https://aijobs.net/salaries/download/"
     assert aijobs["vintage"].endswith("to 2024-07-01")
+    # The table the methodology page prints names it the same way, and links the publisher's page, not the
+    # file path the sample was imported from.
+    assert not recorded["aijobs"]["url"].startswith("http")
+    (printed,) = guide["salary_sources"]
+    assert {k: printed[k] for k in ("name", "licence", "url")} == {k: aijobs[k] for k in ("name", "licence", "url")}

@@ -8,10 +8,23 @@ from __future__ import annotations
 from typing import Any
 
 # How the guide names a listings source it knows; any other source is printed by its own name.
-KNOWN_LISTING_SOURCES = {
+KNOWN_LISTING_SOURCES: dict[str, dict[str, str | None]] = {
     "aijobs": {"name": "ai-jobs.net salaries dataset (sample data)", "publisher": "ai-jobs.net",
-               "url": "https://aijobs.net/salaries/download/"},
+               "licence": "CC0 1.0 (public domain)", "url": "https://aijobs.net/salaries/download/"},
+    "remnavi": {"name": "RemNavi listings feed", "publisher": "RemNavi", "licence": "RemNavi's own listings",
+                "url": None},
 }
+
+
+def named(source: str, url: str | None, licence: str | None) -> dict[str, Any]:
+    """How the guide names a listings source: its known name and publisher; the licence its import recorded,
+    else the known one, else "not recorded" (never claimed beyond the data); and a link a reader can follow:
+    the web address its import recorded, else the known one (a file path on the server is not shown)."""
+    known = KNOWN_LISTING_SOURCES.get(source, {})
+    web = url if url and url.startswith(("http://", "https://")) else None
+    stated = licence if licence not in (None, "", "not stated") else None
+    return {"name": known.get("name") or source, "publisher": known.get("publisher"),
+            "licence": stated or known.get("licence") or "not recorded", "url": web or known.get("url")}
 
 SOURCES = [
     {
@@ -73,12 +86,10 @@ CAVEATS = [
 
 def listing_source(recorded: dict[str, Any]) -> dict[str, Any]:
     """A snapshot's source (snapshots.sources) as a row of the sources table."""
-    known = KNOWN_LISTING_SOURCES.get(recorded["name"], {})
-    url = recorded.get("url") or ""
-    return recorded | {
-        "name": known.get("name", recorded["name"]),
-        "publisher": known.get("publisher", recorded["name"]),
-        "url": known.get("url", url if url.startswith(("http://", "https://")) else ""),
+    shown = named(recorded["name"], recorded.get("url"), recorded.get("licence"))
+    return recorded | shown | {
+        "publisher": shown["publisher"] or recorded["name"],
+        "url": shown["url"] or "",
         "vintage": f"Listings posted {recorded['first_posted']} to {recorded['last_posted']}",
         "used_for": f"{recorded['rows']:,} salary listings with disclosed salaries",
     }
