@@ -24,15 +24,16 @@ def init_app(app: Flask) -> None:
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS))
-    app.teardown_appcontext(_release_session)  # runs before Flask-SQLAlchemy's own (teardowns run in reverse)
+    app.teardown_appcontext(release_session)  # runs before Flask-SQLAlchemy's own (teardowns run in reverse)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             event.listen(db.engine, "connect", _sqlite_pragmas)
             _queue_sqlite_writers(db.engine)
 
 
-def _release_session(_exc: BaseException | None) -> None:
-    """End the request's session even when its connection died under it (a database restart).
+def release_session(_exc: BaseException | None = None) -> None:
+    """End the session even when its connection died under it (a database restart): a request's, or the
+    worker's after its warm-up.
 
     The usual ROLLBACK on a terminated PostgreSQL connection raises, which would turn an answered request
     into a 500; the connection is thrown away instead, and the pool makes a new one next time.

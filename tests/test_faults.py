@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -12,17 +13,18 @@ import pytest
 import redis
 from rq import Queue
 from rq.job import Job
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 
 import pdf
 from service import outbox
 from service.extensions import db
-from service.guide import rendering, sweep
+from service.guide import context, rendering, sweep
 from service.models import GuideRequest, OutboxMessage, RequestStatus, ScheduleRun, Subscriber
 from service.redis_breaker import BREAKER
-from tests.conftest import csrf_token, make_app, run_jobs
+from tests.conftest import _admin, csrf_token, make_app, run_jobs
 from tests.services import RedisServer, free_port
 from tests.test_editions import PERSONAL, invoke, signup
+from workers import worker
 
 ROOT = Path(__file__).resolve().parent.parent
 MULTIPART = "multipart/form-data; boundary=XX"
@@ -235,3 +237,29 @@ def test_an_unreachable_postgresql_gets_503_with_retry_after(redis_server, tmp_p
     response = app.test_client().get("/")
     assert response.status_code == 503 and response.headers["Retry-After"] == "5"
     assert "try again in a few seconds" in response.text
+
+
+def test_the_warm_workers_prime_survives_postgresql_dropping_its_connection(postgres_server, postgres_sample_template,
+                                                                           redis_server, tmp_path, monkeypatch):
+    """The worker's prime() (at start and in the parent before each render) ends its session even when
+    PostgreSQL terminated the connection under it, as a restart does, instead of raising out of the worker."""
+    name = "t_" + uuid.uuid4().hex[:12]
+    _admin(postgres_server, f"CREATE DATABASE {name} TEMPLATE {postgres_sample_template}")
+    app = make_app(postgres_server.url(name), redis_server.url, tmp_path / "instance")
+    real = context.prime
+
+    def prime_then_lose_the_connection():  # type: ignore[no-untyped-def]
+        primed = real()
+        pid = db.session.scalar(text("SELECT pg_backend_pid()"))  # the session's connection, mid-transaction
+        _admin(postgres_server, f"SELECT pg_terminate_backend({pid})")  # a real fault: what a restart does to it
+        return primed
+
+    monkeypatch.setattr(context, "prime", prime_then_lose_the_connection)
+    try:
+        with app.app_context():
+            worker.prime()
+            assert db.session.scalar(text("SELECT count(*) FROM data_snapshots")) == 1  # a fresh connection
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        _admin(postgres_server, f"DROP DATABASE {name} WITH (FORCE)")

@@ -15,7 +15,7 @@ from rq.job import Job
 from rq.queue import Queue
 from rq.timeouts import JobTimeoutException, UnixSignalDeathPenalty
 
-from service import heartbeat, outbox
+from service import database, heartbeat, outbox
 from service.extensions import db, rq
 from service.guide import rendering
 from service.redis_breaker import BREAKER
@@ -83,7 +83,7 @@ def prime(warm_insert: bool = False) -> None:
     except Exception:
         log.exception("could not prepare the guide statistics before a render")
     finally:
-        db.session.remove()  # hold no connection or transaction open while the horse works
+        database.release_session()  # hold no connection open while the horse works (one dropped by a restart too)
 
 
 def make_worker(queue_names: tuple[str, ...]) -> WarmWorker:
