@@ -120,7 +120,12 @@ def _database(request: pytest.FixtureRequest, tmp_path: Path, sample: bool) -> I
         yield f"sqlite:///{path}"
         return
     server: PostgresServer = request.getfixturevalue("postgres_server")
-    template = request.getfixturevalue("postgres_sample_template" if sample else "postgres_template")
+    template: str = request.getfixturevalue("postgres_sample_template" if sample else "postgres_template")
+    yield from _postgres_copy(server, template)
+
+
+def _postgres_copy(server: PostgresServer, template: str) -> Iterator[str]:
+    """A fresh PostgreSQL database cloned from a template, dropped afterwards."""
     name = "t_" + uuid.uuid4().hex[:12]
     _admin(server, f"CREATE DATABASE {name} TEMPLATE {template}")
     yield server.url(name)
@@ -184,6 +189,14 @@ def sqlite_app(sqlite_template: Path, redis_server: RedisServer, tmp_path: Path)
     path = tmp_path / "test.db"
     shutil.copyfile(sqlite_template, path)
     yield from _running_app(f"sqlite:///{path}", redis_server, tmp_path / "instance")
+
+
+@pytest.fixture
+def postgres_app(postgres_server: PostgresServer, postgres_template: str, redis_server: RedisServer,
+                 tmp_path: Path) -> Iterator[Flask]:
+    """The app on PostgreSQL only, for a path only PostgreSQL takes."""
+    for url in _postgres_copy(postgres_server, postgres_template):
+        yield from _running_app(url, redis_server, tmp_path / "instance")
 
 
 @pytest.fixture

@@ -6,11 +6,12 @@ import csv
 import io
 from collections.abc import Callable, Generator, Iterator
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import update
 
 from service import metrics
-from service.export import cells, query
+from service.export import cells, plain_sql, query
 from service.export.filters import ExportQuery
 from service.export.layouts import LAYOUTS
 from service.extensions import db
@@ -29,6 +30,8 @@ def lines(
     writer = csv.writer(buffer)
     writer.writerow(cells.row(list(layout.header)))
     yield _drain(buffer)
+    if plain_sql.applies(export):
+        return (yield from _shaped_by_the_database(export, batch_size, writer, buffer, progress))
     rows = 0
     for batch in query.batches(export, batch_size):
         for person in batch:
@@ -38,6 +41,20 @@ def lines(
                 writer.writerow(cells.tool_row(layout.cells(person)))
                 rows += 1
         rows += len(batch) if export.formula_rows is None else 0
+        yield _drain(buffer)
+        if progress:
+            progress(len(batch))
+    return rows
+
+
+def _shaped_by_the_database(
+    export: ExportQuery, batch_size: int, writer: Any, buffer: io.StringIO, progress: Callable[[int], None] | None
+) -> Generator[str, None, int]:
+    """The plain layout's rows as PostgreSQL shaped and guarded them (plain_sql), one chunk per batch."""
+    rows = 0
+    for batch in plain_sql.rows(export, batch_size):
+        writer.writerows(batch)
+        rows += len(batch)
         yield _drain(buffer)
         if progress:
             progress(len(batch))
