@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from datetime import UTC, datetime
 import uuid
 from pathlib import Path
 
@@ -21,10 +22,10 @@ def render_path() -> str:
     """Which code path a personal request takes today, read from the code that fulfils it."""
     import pdf
 
-    # A merge into the stored edition goes through pypdf's writer; the full render never does.
+    # A merge into the stored edition calls pdf.merge_personal; the full render never does.
     sources = [*(ROOT / "service" / "guide").glob("*.py"), *Path(pdf.__file__).parent.glob("*.py")]
-    if any("PdfWriter" in path.read_text() for path in sources):
-        return "short insert merged into the stored edition (pypdf)"
+    if any("merge_personal(" in path.read_text() for path in sources if path.name != "merge.py"):
+        return "short insert merged into the stored edition (pdf/merge.py)"
     return "full render of the whole guide (no merge path in the code yet)"
 
 
@@ -49,6 +50,32 @@ def _worker_ready(site: Site) -> None:
 
     connection = redis.Redis.from_url(site.env["SALARYGUIDE_REDIS_URL"])
     wait_until(lambda: Worker.all(connection=connection), timeout=120, interval=0.2, what="the worker")
+
+
+def _timeline(site: Site, ids: list[int]) -> dict[str, float]:
+    """Medians, in ms, of where each request's time went after the job was enqueued, from RQ's job timestamps
+    and the request's ready_at (its created_at is SQLite's, to the second): waiting for the worker (dequeue
+    and fork), the job up to its ready commit, and RQ finishing the job after that."""
+    import redis
+    from rq.job import Job
+
+    connection = redis.Redis.from_url(site.env["SALARYGUIDE_REDIS_URL"])
+    spans: dict[str, list[float]] = {"enqueued -> job started": [], "job started -> ready": [],
+                                     "ready -> job ended": []}
+    for request_id in ids:
+        ready = site.column(f"SELECT ready_at FROM guide_requests WHERE id = {request_id}")[0]
+        job = Job.fetch(f"render-{request_id}", connection=connection)
+        moments = [_utc(job.enqueued_at), _utc(job.started_at), _utc(ready), _utc(job.ended_at)]
+        for name, (start, end) in zip(spans, zip(moments, moments[1:], strict=False), strict=True):
+            spans[name].append((end - start).total_seconds() * 1000)
+    return {name: percentile(values, 50) for name, values in spans.items()}
+
+
+def _utc(value: object) -> datetime:
+    """A timestamp from SQLite (text or naive, UTC) or RQ (naive or aware UTC) as an aware datetime."""
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    assert isinstance(moment, datetime)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def run(bench: Run) -> list[Line]:
@@ -77,11 +104,14 @@ def run(bench: Run) -> list[Line]:
     # What the job itself spent making each PDF (rendering.py records it), the rest being queue and commits.
     made = site.column("SELECT r.render_ms FROM guide_requests g JOIN rendered_pdfs r ON r.content_key = g.content_key"
                        f" WHERE g.personal IS NOT NULL ORDER BY g.id DESC LIMIT {len(times)}")
+    ids = site.column(f"SELECT id FROM guide_requests WHERE personal IS NOT NULL ORDER BY id DESC LIMIT {len(times)}")
+    timeline = _timeline(site, ids)
     return [
         Line(NAME, f"POST /guide -> status ready, p50 (n={len(times)}, one at a time)", f"{p50:.0f} ms",
              "<= 150 ms", p50 <= 150),
         Line(NAME, "POST /guide -> status ready, max", f"{max(times):.0f} ms"),
         Line(NAME, "  of which making the PDF in the job (render_ms), p50", f"{percentile(made, 50):.0f} ms"),
+        *(Line(NAME, f"    {name}, p50", f"{ms:.0f} ms") for name, ms in timeline.items()),
         Line(NAME, f"  path measured: {render_path()}"[:80], ""),
         Line(NAME, "requests not ready (failed or timed out)", str(len(failures)), "0", not failures),
     ]

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from .version import template_version
 
 if TYPE_CHECKING:
-    from .merge import merge_personal, placeholder_index
+    from .merge import PersonalBase, merge_personal, placeholder_index
     from .render import (
         INSERT_PAGES,
         PERSONAL_PAGES,
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     )
 
 _LAZY = {
+    "PersonalBase": ".merge",
     "merge_personal": ".merge",
     "placeholder_index": ".merge",
     "INSERT_PAGES": ".render",
@@ -41,6 +42,7 @@ _LAZY = {
 __all__ = [
     "INSERT_PAGES",
     "PERSONAL_PAGES",
+    "PersonalBase",
     "TEMPLATE_VERSION",
     "build_html",
     "merge_personal",

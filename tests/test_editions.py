@@ -181,3 +181,27 @@ def test_a_render_past_its_time_limit_fails_and_offers_the_edition(sample_databa
     assert status["status"] == "failed" and status["download_url"]
     with app.app_context():
         db.engine.dispose()
+
+
+def test_the_warm_worker_parses_the_personal_base_once_and_every_personal_render_uses_it(sample_app):
+    """prime() (the worker's parent, before it forks a render) reads and parses the edition's personal base;
+    the render jobs after it merge into that parse instead of reading and parsing 1.4 MB each."""
+    from workers import worker
+
+    invoke(sample_app, "guide", "publish", "--year", "2026")
+    client = sample_app.test_client()
+    for salary in ("80000", "95000"):
+        signup(client, email=f"reader-{salary}@example.com", **{**PERSONAL, "salary": salary})
+    rendering._parsed_base.cache_clear()
+    with sample_app.app_context():
+        worker.prime()
+        assert rendering._parsed_base.cache_info().currsize == 1
+        base = editions.ready_pdf(2026, rendering.PERSONAL_BASE)
+        for guide in db.session.scalars(select(GuideRequest).order_by(GuideRequest.id)).all():
+            assert rendering.fulfil(guide.id) == "ready"
+        info = rendering._parsed_base.cache_info()
+        assert (info.misses, info.hits) == (1, 2)
+        parsed = rendering._parsed_base(base.sha256)
+        for guide in db.session.scalars(select(GuideRequest)).all():
+            data = storage.store().read(guide.pdf_sha256)
+            assert data.startswith(parsed.data) and len(data) > len(parsed.data)  # merged into that very base

@@ -174,6 +174,19 @@ def test_the_insert_fits_its_pages_for_every_home_city(worst_case: dict[str, Any
     assert LONG_ROLE in text and f"At home in {city['city']}" in text
 
 
+def test_one_parsed_base_serves_many_merges_and_is_left_as_it_was(context: dict[str, Any], base: bytes,
+                                                                   worst_case: dict[str, Any]) -> None:
+    """A PersonalBase parsed once (the warm worker keeps one per edition) gives every merge the bytes a merge
+    from the base's bytes gives: a merge reads it and changes nothing in it that the next one would see."""
+    parsed = merge.PersonalBase.parse(base)
+    assert parsed.start == pdf.placeholder_index(base) and parsed.data is base
+    theirs, ours = pdf.render_personal_insert(worst_case), pdf.render_personal_insert(context)
+    first = pdf.merge_personal(parsed, theirs)
+    second = pdf.merge_personal(parsed, ours)
+    assert first == pdf.merge_personal(base, theirs) and second == pdf.merge_personal(base, ours)
+    assert first != second
+
+
 def test_an_overflowing_insert_is_refused(context: dict[str, Any], base: bytes) -> None:
     """An insert that would not fit its pages fails loudly instead of shifting the guide."""
     crowded = copy.deepcopy(context)

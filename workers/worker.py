@@ -67,14 +67,16 @@ class WarmWorker(Worker):
 
 
 def prime(warm_insert: bool = False) -> None:
-    """Compute the current data's statistics in this process (once per data state), and with `warm_insert`
-    render one personal insert from them, so fonts, shaping and table layout are warm as a job uses them.
-    Never fails a job for it."""
+    """Compute the current data's statistics in this process (once per data state) and parse the edition's
+    personal base (once per base), and with `warm_insert` render one personal insert from them, so fonts,
+    shaping and table layout are warm as a job uses them. Never fails a job for it."""
     import pdf
     from service.guide import context
 
     try:
         generic = context.prime()
+        if generic:
+            rendering.prepare_personal_base(generic["edition"]["year"])
         if warm_insert and generic and generic["bands"]:
             band, city = generic["bands"][0], generic["cities"][0]
             sample = {"role": band["role"], "seniority": band["seniority"], "salary": band["p50"] or 100_000.0,
