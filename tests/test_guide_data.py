@@ -185,3 +185,25 @@ def test_salary_sources_come_from_the_listings(sample_app):
     (source,) = data["salary_sources"]
     assert (source["source"], source["rows"], source["rows_used"]) == ("aijobs", held, data["listings_analysed"])
     assert (source["first_posted"], source["last_posted"]) == (str(first), str(last))
+
+
+def test_the_newest_posting_is_looked_up_once_per_data_state_and_follows_an_import(app, tmp_path):
+    """The data date's max(posted_at) scans every listing (no index leads with the date): it runs once per data
+    state, however many pages, API answers and personal guides ask, and again after an import changes the data."""
+    from sqlalchemy import event
+
+    from tests.test_import import listing, run_import, write
+
+    run_import(app, str(write(tmp_path / "a.csv", [listing("1", posted_at="2026-03-01")])))
+    scans: list[str] = []
+    with app.app_context():
+        event.listen(db.engine, "before_cursor_execute",
+                     lambda _c, _cur, statement, *_: scans.append(statement)
+                     if statement.startswith("SELECT max(listings.posted_at)") else None)
+        first = [context.data_date(context.current_snapshot()) for _ in range(3)]
+        db.session.remove()
+    assert [d.isoformat() for d in first] == ["2026-03-01"] * 3 and len(scans) == 1
+    run_import(app, str(write(tmp_path / "b.csv", [listing("2", posted_at="2026-04-02")])))
+    with app.app_context():
+        assert context.data_date(context.current_snapshot()).isoformat() == "2026-04-02"
+    assert len(scans) == 2

@@ -55,9 +55,18 @@ def published_now() -> tuple[int | None, int | None]:
 
 def data_date(snapshot: DataSnapshot | None) -> date:
     """Where the window ends: the newest posting in the data, never later than the snapshot itself."""
-    newest = db.session.scalar(select(func.max(Listing.posted_at)))
-    taken = snapshot.created_at.date() if snapshot else datetime.now(UTC).date()
+    if snapshot is None:
+        newest, taken = _newest_posting(), datetime.now(UTC).date()
+    else:
+        # Once per data state: no index leads with posted_at, so the max scans every listing (the landing
+        # page, the salary index API and each personal guide ask for it).
+        newest, taken = _per_data_state("newest_posting", snapshot, (), _newest_posting), snapshot.created_at.date()
     return min(newest, taken) if newest else taken
+
+
+def _newest_posting() -> date | None:
+    """The newest posting date of any listing."""
+    return db.session.scalar(select(func.max(Listing.posted_at)))
 
 
 def window(end: date, months: int) -> dict[str, Any]:
