@@ -56,8 +56,9 @@ def placeholder_index(base: bytes | PdfReader) -> int:
 @dataclass(frozen=True)
 class PersonalBase:
     """A personal base read once: its bytes, its parsed pages, its whole font programs and where its personal
-    section starts. A merge only reads it (every page it changes is a new object of the update), so one
-    PersonalBase serves any number of merges; a warm worker parses the edition's before it forks (docs/pdf.md)."""
+    section starts. A merge changes nothing in it (every page it changes is a new object of the update), so one
+    PersonalBase serves any number of merges, one at a time: reading loads objects through the reader's one
+    stream, so it is not for threads to share. A warm worker parses the edition's before it forks (docs/pdf.md)."""
 
     data: bytes
     reader: PdfReader

@@ -89,7 +89,7 @@ DEFAULTS: dict[str, Any] = {
     "ADMIN_LOGIN_RATE_LIMIT": "10 per minute;50 per day",  # failed sign-ins per IP
     "ADMIN_ACCOUNT_RATE_LIMIT": "5 per 15 minutes",  # failed sign-ins per staff account, from any IP
     "DASHBOARD_DAYS": 30,  # the window of the chart, funnel and sources
-    "EXPORT_BATCH_SIZE": 1000,  # subscribers read per keyset batch
+    "EXPORT_BATCH_SIZE": 1000,  # subscribers read per batch (keyset page or cursor fetch)
     # Keeping a mailing tool in step (service/sync, docs/marketing.md): "none", "listmonk" or "mailchimp".
     "SYNC": "none",
     "SYNC_TIMEOUT": 10,  # seconds one HTTP request to the tool may take

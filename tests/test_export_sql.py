@@ -8,6 +8,7 @@ from datetime import datetime, timedelta, timezone
 from urllib.parse import parse_qs
 
 import pytest
+from sqlalchemy import text
 
 from service.export import cells, layouts, plain_sql, query, stream
 from service.export.filters import parse
@@ -19,7 +20,8 @@ from tests.people import cast, when
 AWKWARD = ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx", "\nx", "'=1", "''-x", "'plain", "''", "'", "a=b",
            'say "hi", then\nleave', "ünïcode ✓", " -leading space", ""]
 FILTERS = ["", "status=subscribed,pending", "newsletter=yes", "newsletter=no", "since=2026-01-06&until=2026-01-20",
-           "utm_source=%3D1%2B1", "referrer=news.example", "edition=2024", "limit=4", "limit=1&status=unsubscribed"]
+           "utm_source=%2B1%231", "utm_medium=social", "utm_campaign=%40SUM(A1)%231", "referrer=news.example",
+           "edition=2024", "limit=4", "limit=1&status=unsubscribed"]
 
 
 def portable(export: query.ExportQuery) -> str:
@@ -41,13 +43,15 @@ def awkward_people() -> None:
         at = datetime(2026, 1, 1 + i, 23, 59, 59, 999_999, tzinfo=zone)
         subscriber = Subscriber(email=f"{value}{i}@example.com", status=list(SubscriberStatus)[i % 4], created_at=at,
                                 updated_at=at + timedelta(days=1, microseconds=1))
-        fields = {"form": value or "f", "form_version": value[:32] or "v", "consent_text_hash": value or None,
-                  "ip": value[:45] or None, "user_agent": value or None, "referrer": value or None,
-                  "utm_source": value or None, "utm_medium": value[:128] or None, "utm_campaign": value or None}
         kinds = [ConsentKind.GUIDE_DELIVERY, ConsentKind.NEWSLETTER_OPT_IN, ConsentKind.CONFIRMATION,
                  ConsentKind.UNSUBSCRIBE, ConsentKind.RESUBSCRIBE, ConsentKind.WITHDRAWN, ConsentKind.GUIDE_DELIVERY]
-        # A later id with an earlier time: "latest" is by id, as the portable path orders events.
+        # A later id with an earlier time: "latest" is by id, as the portable path orders events. Each event's
+        # text ends in its own number, so a row holding another event's fields than the portable path differs.
         for n, kind in enumerate(kinds[: 1 + i % len(kinds)]):
+            mark = f"{value}#{n}"
+            fields = {"form": mark, "form_version": mark[-32:], "consent_text_hash": mark, "ip": mark[-45:],
+                      "user_agent": mark, "referrer": mark, "utm_source": mark if n % 2 else None,
+                      "utm_medium": mark, "utm_campaign": mark}
             subscriber.consents.append(ConsentEvent(kind=kind, created_at=at - timedelta(hours=n), **fields))
         db.session.add(subscriber)
         for year in (2026, 2024, 2026, 2025)[: i % 5]:
@@ -61,6 +65,10 @@ def test_the_database_shaped_plain_export_writes_the_portable_paths_bytes(postgr
     cast(postgres_app)
     with postgres_app.app_context():
         awkward_people()
+        # A session far from UTC (the rest of this test is one transaction, so one connection): PostgreSQL hands
+        # times over in the session's zone, and both paths must still write UTC.
+        db.session.execute(text("SET TIME ZONE 'Asia/Kathmandu'"))
+        assert db.session.scalar(text("SHOW TimeZone")) == "Asia/Kathmandu"
         for filters in FILTERS:
             export = parse(parse_qs(filters))
             assert plain_sql.applies(export)
@@ -94,3 +102,15 @@ def test_the_database_path_counts_every_row_and_reports_progress_per_batch(postg
             total = done.value
     assert total == 5 == sum(seen) and len(seen) == -(-5 // size)
     assert len(list(csv.reader(io.StringIO(text, newline="")))) == 6
+
+
+def test_a_dropped_stream_closes_its_cursor_at_once(postgres_app):
+    """A client gone after the first chunk: the server-side cursor is closed when the stream is, not when the
+    request's transaction ends, so PostgreSQL lets go of the rows and the snapshot straight away."""
+    cast(postgres_app)
+    with postgres_app.app_context():
+        chunks = stream.lines(parse({}), batch_size=2)
+        next(chunks), next(chunks)  # the header, then the first batch: the cursor is open now
+        assert db.session.scalar(text("SELECT count(*) FROM pg_cursors")) == 1
+        chunks.close()
+        assert db.session.scalar(text("SELECT count(*) FROM pg_cursors")) == 0

@@ -7,11 +7,12 @@ import json
 
 import numpy as np
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from service.extensions import db
 from service.guide import context
 from tests.conftest import SAMPLE, make_app
+from tests.test_import import listing, run_import, write
 
 
 def guide_data(app) -> dict:
@@ -190,10 +191,6 @@ def test_salary_sources_come_from_the_listings(sample_app):
 def test_the_newest_posting_is_looked_up_once_per_data_state_and_follows_an_import(app, tmp_path):
     """The data date's max(posted_at) scans every listing (no index leads with the date): it runs once per data
     state, however many pages, API answers and personal guides ask, and again after an import changes the data."""
-    from sqlalchemy import event
-
-    from tests.test_import import listing, run_import, write
-
     run_import(app, str(write(tmp_path / "a.csv", [listing("1", posted_at="2026-03-01")])))
     scans: list[str] = []
     with app.app_context():

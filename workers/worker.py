@@ -83,7 +83,7 @@ def prime(warm_insert: bool = False) -> None:
                       "currency": "USD", "city": city["city_id"]}
             pdf.render_personal_insert(context.build(generic["edition"]["year"], personal=sample))
     except Exception:
-        log.exception("could not prepare the guide statistics before a render")
+        log.exception("could not prepare the guide statistics or the personal base before a render")
     finally:
         database.release_session()  # hold no connection open while the horse works (one dropped by a restart too)
 

@@ -1,1 +1,2 @@
-"""Subscriber exports: filters, layouts, and a CSV stream read in keyset batches."""
+"""Subscriber exports: filters, layouts, and a CSV stream read in batches (keyset pages; on PostgreSQL the plain
+layout from one server-side cursor)."""

@@ -26,6 +26,7 @@ from sqlalchemy import (
     true,
     type_coerce,
 )
+from sqlalchemy.sql.selectable import LateralFromClause
 
 from service.export import cells
 from service.export.filters import ExportQuery
@@ -34,7 +35,10 @@ from service.extensions import db
 from service.models import ConsentEvent, ConsentKind, GuideRequest, Subscriber
 
 # cells.neutralise's rule as a regular expression; PostgreSQL text cannot hold a NUL, so that trigger goes.
-_GUARD = "^'*[" + "".join(t for t in cells.TRIGGERS if t not in "-\0") + "-]"
+_IN_BRACKET = "".join(t for t in cells.TRIGGERS if t not in "-\0")
+if not set(_IN_BRACKET) <= set("=+@\t\r\n"):  # a new trigger such as ] \ ^ would change the bracket's meaning
+    raise RuntimeError(f"plain_sql cannot put {_IN_BRACKET!r} in a bracket expression unescaped")
+_GUARD = "^'*[" + _IN_BRACKET + "-]"
 _ISO = 'YYYY-MM-DD"T"HH24:MI:SS"Z"'  # layouts.timestamp: seconds, UTC, truncated like isoformat
 
 
@@ -44,9 +48,10 @@ def applies(export: ExportQuery) -> bool:
 
 
 def rows(export: ExportQuery, size: int) -> Iterator[Sequence[Any]]:
-    """The rows, `size` at a time, from one server-side cursor (memory stays flat)."""
-    result = db.session.execute(statement(export), execution_options={"yield_per": size})
-    yield from result.partitions()
+    """The rows, `size` at a time, from one server-side cursor (memory stays flat), closed as soon as the stream
+    ends or is dropped (a client gone mid-download), so PostgreSQL lets go of the statement's snapshot then."""
+    with db.session.execute(statement(export), execution_options={"yield_per": size}) as result:
+        yield from result.partitions()
 
 
 def statement(export: ExportQuery) -> Select[*tuple[Any, ...]]:
@@ -69,12 +74,12 @@ def statement(export: ExportQuery) -> Select[*tuple[Any, ...]]:
     joined: FromClause = s
     for lateral in (editions, delivery, newsletter, confirmed, unsubscribed, first):
         joined = joined.outerjoin(lateral, true())
-    statement = select(*(_guarded(value) for value in values)).select_from(joined)
-    statement = statement.where(*conditions(export)).order_by(s.c.id)
-    return statement.limit(export.limit) if export.limit else statement
+    query = select(*(_guarded(value) for value in values)).select_from(joined).where(*conditions(export))
+    query = query.order_by(s.c.id)
+    return query.limit(export.limit) if export.limit else query
 
 
-def _event(s: Table, name: str, *kinds: ConsentKind) -> Any:
+def _event(s: Table, name: str, *kinds: ConsentKind) -> LateralFromClause:
     """The subscriber's latest consent event of these kinds, or the very first event when no kind is given."""
     events = ConsentEvent.__table__.alias(f"{name}_event")
     chosen = select(events).where(events.c.subscriber_id == s.c.id)
@@ -84,7 +89,7 @@ def _event(s: Table, name: str, *kinds: ConsentKind) -> Any:
     return chosen.order_by(order).limit(1).lateral(name)
 
 
-def _editions(s: Table) -> Any:
+def _editions(s: Table) -> LateralFromClause:
     """The editions the subscriber asked for, distinct, oldest first, joined by spaces."""
     requests = GuideRequest.__table__.alias("requests")
     years = (select(requests.c.edition_year).distinct().where(requests.c.subscriber_id == s.c.id)

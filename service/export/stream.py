@@ -1,4 +1,5 @@
-"""The export as a stream of CSV text: one chunk per keyset batch, so memory stays flat."""
+"""The export as a stream of CSV text: one chunk per batch (keyset pages, or a server-side cursor), so memory stays
+flat."""
 
 from __future__ import annotations
 
