@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Generator, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -22,44 +22,39 @@ from service.models import ExportRecord
 def lines(
     export: ExportQuery, batch_size: int, progress: Callable[[int], None] | None = None
 ) -> Generator[str, None, int]:
-    """The header, then one chunk of CSV lines per batch; returns the row count when exhausted.
-
-    Tool layouts write the address cell as is and hold only the rows `formula_rows` picks (cells.tool_row).
-    """
-    layout = LAYOUTS[export.layout]
+    """The header, then one chunk of CSV lines per batch; returns the row count when exhausted."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(cells.row(list(layout.header)))
+    writer.writerow(cells.row(list(LAYOUTS[export.layout].header)))
     yield _drain(buffer)
+    rows = 0
+    for written, read in _batches(export, batch_size):
+        writer.writerows(written)
+        rows += len(written)
+        yield _drain(buffer)
+        if progress:
+            progress(read)
+    return rows
+
+
+def _batches(export: ExportQuery, size: int) -> Iterator[tuple[Sequence[Sequence[Any]], int]]:
+    """Each batch's rows as they are written, and how many subscribers the batch read.
+
+    On PostgreSQL the plain layout's rows come shaped and guarded by the database (plain_sql). Tool layouts
+    write the address cell as is and hold only the rows `formula_rows` picks (cells.tool_row).
+    """
     if plain_sql.applies(export):
-        return (yield from _shaped_by_the_database(export, batch_size, writer, buffer, progress))
-    rows = 0
-    for batch in query.batches(export, batch_size):
-        for person in batch:
-            if export.formula_rows is None:
-                writer.writerow(cells.row(layout.cells(person)))
-            elif cells.is_formula(person.subscriber.email) == (export.formula_rows == "only"):
-                writer.writerow(cells.tool_row(layout.cells(person)))
-                rows += 1
-        rows += len(batch) if export.formula_rows is None else 0
-        yield _drain(buffer)
-        if progress:
-            progress(len(batch))
-    return rows
-
-
-def _shaped_by_the_database(
-    export: ExportQuery, batch_size: int, writer: Any, buffer: io.StringIO, progress: Callable[[int], None] | None
-) -> Generator[str, None, int]:
-    """The plain layout's rows as PostgreSQL shaped and guarded them (plain_sql), one chunk per batch."""
-    rows = 0
-    for batch in plain_sql.rows(export, batch_size):
-        writer.writerows(batch)
-        rows += len(batch)
-        yield _drain(buffer)
-        if progress:
-            progress(len(batch))
-    return rows
+        for batch in plain_sql.rows(export, size):
+            yield batch, len(batch)
+        return
+    layout = LAYOUTS[export.layout]
+    for people in query.batches(export, size):
+        if export.formula_rows is None:
+            yield [cells.row(layout.cells(person)) for person in people], len(people)
+        else:
+            wanted = export.formula_rows == "only"
+            yield [cells.tool_row(layout.cells(person)) for person in people
+                   if cells.is_formula(person.subscriber.email) == wanted], len(people)
 
 
 def _drain(buffer: io.StringIO) -> str:
